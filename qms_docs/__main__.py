@@ -1,0 +1,3 @@
+from qms_docs.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,260 @@
+"""The `qms` command line: click wiring only. Commands live in qms_docs.commands and are imported
+lazily, so `qms check` and the hooks never pay for mkdocs or GitPython."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMAT_FINDINGS = click.Choice(["text", "json", "github"])
+
+
+class QmsGroup(click.Group):
+    """Turns every QmsError into a one-line message on stderr and its exit code; no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from qms_docs.errors import QmsError
+
+        try:
+            return super().invoke(ctx)
+        except QmsError as e:
+            error = click.ClickException(str(e))
+            error.exit_code = e.exit_code
+            raise error from None
+
+
+def repo_option(f: Any) -> Any:
+    return click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="The QMS repository (default: the one containing the current folder).")(f)
+
+
+def _root(repo: Path | None) -> Path:
+    from qms_docs.gitio.runner import find_root
+
+    return find_root(repo)
+
+
+def _today() -> dt.date:
+    from qms_docs.clock import today
+
+    return today()
+
+
+def _emit(text: str, err: bool = False) -> None:
+    click.echo(text, nl=False, err=err)
+
+
+@click.group(cls=QmsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qms-docs", prog_name="qms")
+def cli() -> None:
+    """Git-native document control for ISO 9001 quality management systems."""
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@repo_option
+def init(path: Path | None, repo: Path | None) -> None:
+    """Scaffold qms.yml, controlled/, hooks/ and mkdocs.yml (runs git init if needed)."""
+    from qms_docs.commands import init as command
+
+    target = path or repo or Path.cwd()
+    created, kept = command.run(target)
+    for name in created:
+        _emit(f"created {name}\n")
+    for name in kept:
+        _emit(f"kept    {name} (already exists)\n")
+    _emit(f"QMS repository ready in {target.resolve()}; next: `qms install-hooks`, then `qms new procedure TITLE`\n")
+
+
+@cli.command()
+@click.argument("type_name", metavar="TYPE")
+@click.argument("title")
+@repo_option
+def new(type_name: str, title: str, repo: Path | None) -> None:
+    """Create a draft document of TYPE at revision 1 with the next free id; print its path."""
+    from qms_docs.commands import new as command
+
+    root = _root(repo)
+    path = command.run(root, type_name, title)
+    _emit(f"{path.relative_to(root).as_posix()}\n")
+
+
+@cli.command()
+@click.option("--staged", is_flag=True, help="Check the index (what the next commit holds).")
+@click.option("--base", metavar="REF", help="Also run the change rules against this base commit.")
+@click.option("--head", metavar="REF", help="Check this commit instead of the working tree.")
+@click.option("--format", "fmt", type=FORMAT_FINDINGS, default="text", show_default=True)
+@repo_option
+def check(staged: bool, base: str | None, head: str | None, fmt: str, repo: Path | None) -> None:
+    """Run the rules; exit 1 if any error is found."""
+    from qms_docs import engine
+    from qms_docs.commands import check as command
+    from qms_docs.report import FORMATS
+
+    findings = command.run(_root(repo), _today(), staged=staged, head=head, base=base)
+    _emit(FORMATS[fmt](findings))
+    sys.exit(1 if engine.has_errors(findings) else 0)
+
+
+@cli.command(name="list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--status", type=click.Choice(["draft", "review", "approved", "obsolete"]),
+              help="Only documents with this status.")
+@repo_option
+def list_(fmt: str, status: str | None, repo: Path | None) -> None:
+    """The master document list."""
+    from qms_docs.commands import list_ as command
+
+    _emit(command.FORMATS[fmt](command.rows(_root(repo), status)))
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("-m", "--message", "summary", required=True, help="The change summary of the new revision.")
+@repo_option
+def revise(doc_id: str, summary: str, repo: Path | None) -> None:
+    """Start the next revision: revision +1, status draft, approvals cleared."""
+    from qms_docs.commands import revise as command
+
+    _emit(command.run(_root(repo), doc_id, summary) + "\n")
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("--role", help="The role to sign for (optional when you hold exactly one required role).")
+@click.option("--meaning", type=click.Choice(["approved", "reviewed"]), default="approved", show_default=True)
+@click.option("--commit", "do_commit", is_flag=True, help="Commit the signature (signed if signing.required).")
+@repo_option
+def approve(doc_id: str, role: str | None, meaning: str, do_commit: bool, repo: Path | None) -> None:
+    """Sign the current revision as the git user (user.name, user.email)."""
+    from qms_docs.clock import now_utc
+    from qms_docs.commands import approve as command
+
+    _emit(command.run(_root(repo), doc_id, role=role, meaning=meaning, commit=do_commit, now=now_utc()) + "\n")
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("-m", "--message", "reason", required=True, help="Why the document is withdrawn.")
+@repo_option
+def obsolete(doc_id: str, reason: str, repo: Path | None) -> None:
+    """Withdraw a document: status obsolete, revision +1."""
+    from qms_docs.commands import obsolete as command
+
+    _emit(command.run(_root(repo), doc_id, reason) + "\n")
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@repo_option
+def history(doc_id: str, fmt: str, repo: Path | None) -> None:
+    """The audit trail of a document from git: revisions, commits, signatures."""
+    from qms_docs.commands import history as command
+
+    _emit(command.run(_root(repo), doc_id, fmt))
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("--revision", type=click.IntRange(min=1), help="The revision to show (default: the current one).")
+@repo_option
+def show(doc_id: str, revision: int | None, repo: Path | None) -> None:
+    """Print a document as it was at a revision."""
+    from qms_docs.commands import show as command
+
+    click.get_binary_stream("stdout").write(command.run(_root(repo), doc_id, revision))
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.argument("rev_a", metavar="A", type=click.IntRange(min=1))
+@click.argument("rev_b", metavar="B", type=click.IntRange(min=1))
+@click.option("--word", is_flag=True, help="A word-level redline instead of a line diff.")
+@repo_option
+def diff(doc_id: str, rev_a: int, rev_b: int, word: bool, repo: Path | None) -> None:
+    """What changed in a document between revisions A and B."""
+    from qms_docs.commands import diff as command
+
+    _emit(command.run(_root(repo), doc_id, rev_a, rev_b, word=word))
+
+
+@cli.command(name="review-due")
+@click.option("--within", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also list reviews due within this many days.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@repo_option
+def review_due(within: int, fmt: str, repo: Path | None) -> None:
+    """Documents whose periodic review is due, overdue first."""
+    from qms_docs.commands import review_due as command
+
+    _emit(command.run(_root(repo), _today(), within, fmt))
+
+
+@cli.command()
+@click.argument("rev", required=False, default="HEAD")
+@repo_option
+def verify(rev: str, repo: Path | None) -> None:
+    """Re-check every approved revision in the history reachable from REV."""
+    from qms_docs.commands import verify as command
+
+    code, text = command.run(_root(repo), rev)
+    _emit(text)
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Changes from this date (YYYY-MM-DD).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+@repo_option
+def report(since: dt.datetime | None, out: Path, repo: Path | None) -> None:
+    """Write a self-contained HTML audit report."""
+    from qms_docs.commands import report as command
+
+    _emit(command.run(_root(repo), since.date() if since else None, out, _today()) + "\n")
+
+
+@cli.command(name="install-hooks")
+@click.option("--server", type=click.Path(file_okay=False, path_type=Path), metavar="GIT_DIR",
+              help="Install the pre-receive hook into this bare repository.")
+@repo_option
+def install_hooks(server: Path | None, repo: Path | None) -> None:
+    """Point core.hooksPath at hooks/, or install the server-side pre-receive hook."""
+    from qms_docs.commands import install_hooks as command
+
+    _emit(command.run(None if server else _root(repo), server) + "\n")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-receive"]))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@repo_option
+def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:
+    """Entry points that the hook shims call."""
+    from qms_docs.hooks import run as command
+
+    code, text = command(name, list(args), repo, click.get_binary_stream("stdin"))
+    _emit(text)
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
+@repo_option
+def publish(site_dir: Path | None, repo: Path | None) -> None:
+    """Build the site (same as `mkdocs build` with the qms plugin)."""
+    from qms_docs.commands import publish as command
+
+    _emit(command.run(_root(repo), site_dir) + "\n")
+
+
+def main() -> int:
+    try:
+        cli.main(prog_name="qms", standalone_mode=True)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return 0

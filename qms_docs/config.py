@@ -1,0 +1,207 @@
+"""Load and validate qms.yml (SPEC section 3) into frozen dataclasses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qms_docs.errors import ConfigError
+
+CONFIG_FILE = "qms.yml"
+PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing")
+TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
+SIGNING_KEYS = ("required", "allowed_signers")
+
+
+@dataclass(frozen=True)
+class DocType:
+    name: str
+    prefix: str
+    approvers: tuple[str, ...]
+    review_months: int = 24
+    allow_self_approval: bool = False
+
+    @property
+    def id_pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"^{re.escape(self.prefix)}-[0-9]{{3,}}$")
+
+
+@dataclass(frozen=True)
+class Signing:
+    required: bool = False
+    allowed_signers: str = ".qms/allowed_signers"
+
+
+@dataclass(frozen=True)
+class Config:
+    types: Mapping[str, DocType]
+    roles: Mapping[str, tuple[str, ...]]
+    documents_dir: str = "controlled"
+    protected_branches: tuple[str, ...] = ("main",)
+    config_approvers: tuple[str, ...] = ("quality-manager",)
+    signing: Signing = field(default_factory=Signing)
+
+    def holds(self, email: str, role: str) -> bool:
+        """Whether the person with this e-mail address holds the role."""
+        return email.lower() in (e.lower() for e in self.roles.get(role, ()))
+
+    def roles_of(self, email: str) -> tuple[str, ...]:
+        return tuple(r for r in self.roles if self.holds(email, r))
+
+    def type_for_id(self, doc_id: str) -> DocType | None:
+        return next((t for t in self.types.values() if t.id_pattern.match(doc_id)), None)
+
+
+def load_config(root: Path) -> Config:
+    """Read qms.yml at the root of a QMS repository."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{CONFIG_FILE}: cannot be read: {e}") from None
+    return parse_config(text)
+
+
+def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
+    """Validate the text of a qms.yml; any problem is a ConfigError naming the key."""
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{source}{line}: not valid YAML: {getattr(e, 'problem', None) or e}") from None
+    return _Validator(text, source).config(data)
+
+
+class _Validator:
+    def __init__(self, text: str, source: str):
+        self.text = text
+        self.source = source
+
+    def fail(self, keys: tuple[str, ...], message: str) -> ConfigError:
+        line = _line_of(self.text, keys)
+        where = f"{self.source}:{line}" if line else self.source
+        return ConfigError(f"{where}: {'.'.join(keys) or '(top level)'}: {message}")
+
+    def mapping(self, value: Any, keys: tuple[str, ...], allowed: tuple[str, ...] | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(keys, "must be a mapping")
+        for k in value:
+            if not isinstance(k, str):
+                raise self.fail(keys, f"key {k!r} must be a string")
+            if allowed is not None and k not in allowed:
+                raise self.fail((*keys, k), f"unknown key (expected one of: {', '.join(allowed)})")
+        return value
+
+    def str_list(self, value: Any, keys: tuple[str, ...], *, empty_ok: bool = False) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(keys, "must be a list of non-empty strings")
+        if not value and not empty_ok:
+            raise self.fail(keys, "must not be empty")
+        return tuple(v.strip() for v in value)
+
+    def config(self, data: Any) -> Config:
+        if data is None:
+            raise self.fail((), "the file is empty; see SPEC section 3 for the format")
+        top = self.mapping(data, (), TOP_KEYS)
+        roles = self.roles(top.get("roles"))
+        types = self.types(top.get("types"), roles)
+        documents_dir = top.get("documents_dir", "controlled")
+        if not isinstance(documents_dir, str) or not documents_dir.strip() or documents_dir.startswith("/") \
+                or ".." in Path(documents_dir).parts:
+            raise self.fail(("documents_dir",), "must be a relative folder inside the repository")
+        protected = self.str_list(top.get("protected_branches", ["main"]), ("protected_branches",), empty_ok=True)
+        approvers = self.str_list(top.get("config_approvers", ["quality-manager"]), ("config_approvers",))
+        for i, role in enumerate(approvers):
+            if role not in roles:
+                raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
+        return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
+                      protected_branches=protected, config_approvers=approvers,
+                      signing=self.signing(top.get("signing", {})))
+
+    def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
+        if value is None:
+            raise self.fail(("roles",), "missing: say who holds each role")
+        roles: dict[str, tuple[str, ...]] = {}
+        for name, holders in self.mapping(value, ("roles",)).items():
+            if not NAME_RE.match(name):
+                raise self.fail(("roles", name), "a role name is lower-case letters, digits and '-'")
+            if not holders:
+                raise self.fail(("roles", name), "the role has no holders")
+            emails = self.str_list(holders, ("roles", name))
+            for email in emails:
+                if "@" not in email:
+                    raise self.fail(("roles", name), f"{email!r} is not an e-mail address")
+            roles[name] = emails
+        return roles
+
+    def types(self, value: Any, roles: Mapping[str, tuple[str, ...]]) -> dict[str, DocType]:
+        if value is None:
+            raise self.fail(("types",), "missing: define at least one document type")
+        types: dict[str, DocType] = {}
+        prefixes: dict[str, str] = {}
+        for name, spec in self.mapping(value, ("types",)).items():
+            keys = ("types", name)
+            if not NAME_RE.match(name):
+                raise self.fail(keys, "a type name is lower-case letters, digits and '-'")
+            spec = self.mapping(spec, keys, TYPE_KEYS)
+            prefix = spec.get("prefix")
+            if not isinstance(prefix, str) or not PREFIX_RE.match(prefix):
+                raise self.fail((*keys, "prefix"), f"{prefix!r} is not a prefix: upper-case letters and digits, e.g. QP")
+            if prefix in prefixes:
+                raise self.fail((*keys, "prefix"), f"prefix {prefix} is already used by type {prefixes[prefix]}")
+            prefixes[prefix] = name
+            approvers = self.str_list(spec.get("approvers"), (*keys, "approvers"))
+            for role in approvers:
+                if role not in roles:
+                    raise self.fail((*keys, "approvers"), f"unknown role {role!r} (not in roles)")
+            months = spec.get("review_months", 24)
+            if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+                raise self.fail((*keys, "review_months"), "must be a whole number of months, 1 or more")
+            self_ok = spec.get("allow_self_approval", False)
+            if not isinstance(self_ok, bool):
+                raise self.fail((*keys, "allow_self_approval"), "must be true or false")
+            types[name] = DocType(name, prefix, approvers, months, self_ok)
+        if not types:
+            raise self.fail(("types",), "define at least one document type")
+        return types
+
+    def signing(self, value: Any) -> Signing:
+        spec = self.mapping(value, ("signing",), SIGNING_KEYS)
+        required = spec.get("required", False)
+        if not isinstance(required, bool):
+            raise self.fail(("signing", "required"), "must be true or false")
+        signers = spec.get("allowed_signers", ".qms/allowed_signers")
+        if not isinstance(signers, str) or not signers.strip():
+            raise self.fail(("signing", "allowed_signers"), "must be a path to an allowed-signers file")
+        return Signing(required, signers)
+
+
+def _line_of(text: str, keys: tuple[str, ...]) -> int | None:
+    """The 1-based line of the deepest key of `keys` found in the YAML text (for error messages)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+            node = node.value[int(key)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

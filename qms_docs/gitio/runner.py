@@ -1,0 +1,141 @@
+"""Run git, and read many blobs through one `git cat-file --batch` process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from qms_docs.errors import GitError, UsageError
+
+
+def git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    """Run `git -C root ARGS`; stdout as bytes, GitError with git's message on failure."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip() or f"exit code {proc.returncode}"
+        raise GitError(f"git {' '.join(args[:3])}: {message}")
+    return proc.stdout
+
+
+def git_text(root: Path, *args: str) -> str:
+    return git(root, *args).decode("utf-8", "surrogateescape")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The top of the repository holding `start`: the nearest folder with `.git`, else with qms.yml.
+
+    In a bare repository (a server hook) git's own GIT_DIR is the root."""
+    here = (start or Path.cwd()).resolve()
+    if not here.exists():
+        raise UsageError(f"--repo {here}: no such folder")
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    for folder in (here, *here.parents):
+        if (folder / "qms.yml").exists():
+            return folder
+    if os.environ.get("GIT_DIR") or (here / "HEAD").is_file() and (here / "objects").is_dir():
+        return here
+    raise UsageError(f"{here} is not inside a git repository; run `qms init` there first")
+
+
+def is_bare(root: Path) -> bool:
+    return git_text(root, "rev-parse", "--is-bare-repository").strip() == "true"
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit id `rev` names, or None when it names nothing (e.g. an unborn HEAD)."""
+    out = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
+    return out.decode().strip() or None
+
+
+def list_tree(root: Path, rev: str, under: str) -> list[tuple[str, str]]:
+    """(path, blob id) of every file below `under` in commit `rev`."""
+    out = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", under)
+    entries = []
+    for record in out.split(b"\0"):
+        if record:
+            meta, path = record.split(b"\t", 1)
+            _, kind, oid = meta.split()
+            if kind == b"blob":
+                entries.append((path.decode("utf-8", "surrogateescape"), oid.decode()))
+    return entries
+
+
+def list_index(root: Path, under: str) -> list[tuple[str, str]]:
+    """(path, blob id) of every staged file below `under`; honours GIT_INDEX_FILE."""
+    out = git(root, "ls-files", "--stage", "-z", "--", under)
+    entries = []
+    for record in out.split(b"\0"):
+        if record:
+            meta, path = record.split(b"\t", 1)
+            _, oid, stage = meta.split()
+            if stage == b"0":
+                entries.append((path.decode("utf-8", "surrogateescape"), oid.decode()))
+    return entries
+
+
+class BlobReader:
+    """One long-lived `git cat-file --batch`; use as a context manager."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+            self._proc = None
+
+    def read(self, spec: str) -> bytes | None:
+        """The content of a blob (an id, or `REV:PATH`); None when it does not exist."""
+        if self._proc is None:
+            self._proc = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        stdin.flush()
+        header = stdout.readline()
+        if not header or header.endswith(b" missing\n") or header.endswith(b" ambiguous\n"):
+            if not header:
+                raise GitError(f"git cat-file stopped while reading {spec}")
+            return None
+        size = int(header.split()[2])
+        data = stdout.read(size)
+        stdout.read(1)  # the LF after each object
+        return data
+
+    def read_many(self, specs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        for spec in specs:
+            yield spec, self.read(spec)
+
+
+def read_blobs(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
+    with BlobReader(root) as reader:
+        return dict(reader.read_many(specs))
+
+
+def config_value(root: Path, key: str) -> str | None:
+    """A git config value (e.g. user.email), or None when unset."""
+    out = git(root, "config", "--get", key, check=False)
+    return out.decode("utf-8", "replace").strip() or None
+
+
+def identity(root: Path) -> tuple[str | None, str | None]:
+    """The git user (user.name, user.email) that commits and signatures are made as."""
+    return config_value(root, "user.name"), config_value(root, "user.email")

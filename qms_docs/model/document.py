@@ -1,0 +1,182 @@
+"""Document and Approval: frozen values read from front matter, typed accessors, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from qms_docs.model.digest import content_digest
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"
+    OBSOLETE = "obsolete"
+
+
+class Meaning(StrEnum):
+    APPROVED = "approved"
+    REVIEWED = "reviewed"
+
+
+APPROVAL_FIELDS = ("name", "email", "role", "meaning", "at", "revision", "digest")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One signature entry; fields of the wrong type read as None (rule QMS002 reports them)."""
+
+    raw: Mapping[str, Any]
+    line: int | None = None
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def _str(self, key: str) -> str | None:
+        value = self.raw.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @property
+    def name(self) -> str | None:
+        return self._str("name")
+
+    @property
+    def email(self) -> str | None:
+        return self._str("email")
+
+    @property
+    def role(self) -> str | None:
+        return self._str("role")
+
+    @property
+    def meaning(self) -> Meaning | None:
+        value = self._str("meaning")
+        return Meaning(value) if value in tuple(Meaning) else None
+
+    @property
+    def digest(self) -> str | None:
+        return self._str("digest")
+
+    @property
+    def revision(self) -> int | None:
+        value = self.raw.get("revision")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def at(self) -> dt.datetime | None:
+        """The signing time in UTC; None when absent, not a time, or not UTC."""
+        value = self.raw.get("at")
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return None
+        if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
+            return None
+        return value.astimezone(dt.timezone.utc)
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One controlled document as read from one snapshot."""
+
+    path: str
+    meta: Mapping[str, Any]
+    body: str
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    approval_lines: tuple[tuple[int, Mapping[str, int]], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, or 1 (the opening `---`) when the key is absent."""
+        return self.key_lines.get(key, 1)
+
+    def _str(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @property
+    def id(self) -> str | None:
+        return self._str("id")
+
+    @property
+    def title(self) -> str | None:
+        return self._str("title")
+
+    @property
+    def type(self) -> str | None:
+        return self._str("type")
+
+    @property
+    def owner(self) -> str | None:
+        return self._str("owner")
+
+    @property
+    def change_summary(self) -> str | None:
+        return self._str("change_summary")
+
+    @property
+    def revision(self) -> int | None:
+        value = self.meta.get("revision")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def review_months(self) -> int | None:
+        value = self.meta.get("review_months")
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+    @property
+    def status(self) -> Status | None:
+        value = self._str("status")
+        return Status(value) if value in tuple(Status) else None
+
+    @property
+    def effective_date(self) -> dt.date | None:
+        value = self.meta.get("effective_date")
+        if isinstance(value, dt.datetime):
+            return None
+        return value if isinstance(value, dt.date) else None
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        return _str_items(self.meta.get("clauses"))
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return _str_items(self.meta.get("references"))
+
+    @cached_property
+    def approvals(self) -> tuple[Approval, ...]:
+        entries = self.meta.get("approvals")
+        if not isinstance(entries, list):
+            return ()
+        found = []
+        for i, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                line, keys = self.approval_lines[i] if i < len(self.approval_lines) else (None, {})
+                found.append(Approval(entry, line or self.line_of("approvals"), keys))
+        return tuple(found)
+
+    @cached_property
+    def digest(self) -> str:
+        """The content digest of this document as it stands (SPEC section 2)."""
+        return content_digest(self.meta, self.body)
+
+    def current_approvals(self) -> tuple[Approval, ...]:
+        """Signatures for this revision whose digest matches the content."""
+        return tuple(a for a in self.approvals if a.revision == self.revision and a.digest == self.digest)
+
+    def signed_roles(self) -> set[str]:
+        """Roles that gave a valid `approved` signature to this exact content."""
+        return {a.role for a in self.current_approvals() if a.role and a.meaning is Meaning.APPROVED}
+
+
+def _str_items(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
