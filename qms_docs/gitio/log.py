@@ -1,0 +1,122 @@
+"""History in one `git log` pass: each commit's identity facts and the files it changed.
+
+Commit messages are not in this stream (a crafted message must never be able to forge a record):
+the stream holds only NUL-separated fixed fields and raw diff entries of a checked shape.
+Messages are read on demand through `cat-file --batch` (`messages`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qms_docs.errors import GitError
+from qms_docs.gitio import runner
+
+_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%cn", "%ce", "%ct")
+_FORMAT = "commit%x00" + "%x00".join(_FIELDS) + "%x00"
+_RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file changed by a commit; `old_path` differs from `path` for a rename."""
+
+    status: str  # A added, M modified, D deleted, R renamed, C copied, T type change
+    path: str
+    old_path: str
+    blob: str  # the new content ("0…0" when deleted)
+    old_blob: str
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == "D"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored: dt.datetime
+    committer_name: str
+    committer_email: str
+    committed: dt.datetime
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+def _time(value: bytes) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(value or b"0"), dt.timezone.utc)
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def _path(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")
+
+
+def parse_log(out: bytes) -> Iterator[Commit]:
+    """Parse the output of `git log -z --raw --format=_FORMAT`."""
+    tokens = out.split(b"\0")
+    i, n = 0, len(tokens)
+    while i < n:
+        marker = tokens[i].lstrip(b"\n")
+        if not marker:
+            i += 1
+            continue
+        if marker != b"commit" or i + len(_FIELDS) >= n:
+            raise GitError(f"unexpected output from git log near {marker[:40]!r}")
+        sha, parents, an, ae, at, cn, ce, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
+        i += 1 + len(_FIELDS)
+        changes = []
+        while i < n:
+            token = tokens[i].lstrip(b"\n")
+            if not token:
+                i += 1
+                continue
+            raw = _RAW.match(token)
+            if raw is None:
+                break
+            old_blob, blob, status = raw.group(1).decode(), raw.group(2).decode(), raw.group(3).decode()
+            if status in "RC":
+                old, new, i = _path(tokens[i + 1]), _path(tokens[i + 2]), i + 3
+            else:
+                old = new = _path(tokens[i + 1])
+                i += 2
+            changes.append(Change(status, new, old, blob, old_blob))
+        yield Commit(sha.decode(), tuple(p.decode() for p in parents.split()), _text(an), _text(ae), _time(at),
+                     _text(cn), _text(ce), _time(ct), tuple(changes))
+
+
+def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, reverse: bool = True,
+        first_parent: bool = False) -> list[Commit]:
+    """Commits reachable from `revs` (e.g. ["HEAD"], ["base..head"], ["new", "--not", "--all"]),
+    oldest first by default, with the changes under `paths` (renames detected)."""
+    args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", f"--format={_FORMAT}"]
+    args += ["--reverse"] if reverse else []
+    args += ["--first-parent"] if first_parent else []
+    return list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
+
+
+def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
+    """Full commit messages, read from the commit objects through one cat-file process."""
+    found = {}
+    with runner.BlobReader(root) as reader:
+        for sha, data in reader.read_many(shas):
+            if data is not None:
+                _, _, message = data.partition(b"\n\n")
+                found[sha] = message.decode("utf-8", "replace")
+    return found
+
+
+def is_shallow(root: Path) -> bool:
+    return runner.git_text(root, "rev-parse", "--is-shallow-repository").strip() == "true"

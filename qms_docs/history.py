@@ -1,0 +1,157 @@
+"""Each document's life in git: versions (one per commit that changed it), grouped into revisions.
+
+Built from one `git log` pass; file contents are read lazily through one `cat-file --batch`
+process and parsed once. A renamed or moved file keeps its lineage (SPEC: the same document)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from qms_docs.errors import DocumentError, GitError
+from qms_docs.gitio import log as gitlog
+from qms_docs.gitio import runner
+from qms_docs.gitio.log import Commit
+from qms_docs.model.document import Document, Status
+from qms_docs.model.frontmatter import parse
+
+
+@dataclass(frozen=True)
+class Version:
+    """The document as one commit left it (`blob` is None when the commit deleted it)."""
+
+    commit: Commit
+    path: str
+    blob: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The consecutive versions that carry one `revision` number."""
+
+    number: int | None
+    versions: tuple[tuple[Version, Document], ...]
+
+    @property
+    def last(self) -> tuple[Version, Document]:
+        return self.versions[-1]
+
+    @property
+    def commits(self) -> tuple[Commit, ...]:
+        return tuple(v.commit for v, _ in self.versions)
+
+    def approved(self) -> tuple[Version, Document] | None:
+        """The last version of this revision whose status is approved."""
+        return next(((v, d) for v, d in reversed(self.versions) if d.status is Status.APPROVED), None)
+
+
+class History:
+    """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`."""
+
+    def __init__(self, root: Path, commits: Sequence[Commit], documents_dir: str):
+        self.root = root
+        self.commits = tuple(commits)
+        self._reader = runner.BlobReader(root)
+        self._parsed: dict[str, Document | DocumentError] = {}
+        self.lineages: dict[str, list[Version]] = {}
+        self._prefix = documents_dir.rstrip("/") + "/"
+        current: dict[str, str] = {}  # path -> lineage key
+        for commit in self.commits:
+            for change in commit.changes:
+                self._track(commit, change, current)
+
+    def _is_doc(self, path: str) -> bool:
+        return path.startswith(self._prefix) and path.endswith(".md")
+
+    def _track(self, commit: Commit, change: gitlog.Change, current: dict[str, str]) -> None:
+        if change.status in "RD":
+            key = current.pop(change.old_path, None)
+        else:  # modified keeps its lineage; added or copied starts one
+            key = current.get(change.path) if change.status in "MT" else None
+        if change.deleted or not self._is_doc(change.path):  # deleted, or moved out of the documents
+            if key is not None:
+                self.lineages[key].append(Version(commit, change.old_path, None))
+            return
+        if key is None:
+            key = change.path
+            while key in self.lineages:  # a path re-used after a deletion starts a new lineage
+                key += "'"
+            self.lineages[key] = []
+        current[change.path] = key
+        self.lineages[key].append(Version(commit, change.path, change.blob))
+
+    @classmethod
+    def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
+        if gitlog.is_shallow(root):
+            raise GitError("this is a shallow clone: the history of the documents is missing; "
+                           "fetch it with `git fetch --unshallow` (in CI: fetch-depth: 0)")
+        return cls(root, gitlog.log(root, revs, [documents_dir]), documents_dir)
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def document(self, version: Version) -> Document | DocumentError | None:
+        """The parsed document of a version; a DocumentError for an unreadable one; None if deleted."""
+        if version.blob is None:
+            return None
+        if version.blob not in self._parsed:
+            data = self._reader.read(version.blob)
+            try:
+                if data is None:
+                    raise DocumentError("the file's content is missing from the repository", version.path)
+                self._parsed[version.blob] = parse(data, version.path)
+            except DocumentError as e:
+                self._parsed[version.blob] = e
+        return self._parsed[version.blob]
+
+    def raw(self, version: Version) -> bytes | None:
+        return None if version.blob is None else self._reader.read(version.blob)
+
+    def revisions(self, key: str) -> list[Revision]:
+        """The lineage's parsed versions grouped by revision number, oldest first."""
+        groups: list[Revision] = []
+        for version in self.lineages[key]:
+            doc = self.document(version)
+            if not isinstance(doc, Document):
+                continue
+            if groups and groups[-1].number == doc.revision:
+                groups[-1] = Revision(doc.revision, (*groups[-1].versions, (version, doc)))
+            else:
+                groups.append(Revision(doc.revision, ((version, doc),)))
+        return groups
+
+    def latest(self, key: str) -> Document | None:
+        """The newest readable state of a lineage (None when deleted or never readable)."""
+        for version in reversed(self.lineages[key]):
+            doc = self.document(version)
+            if version.blob is None or isinstance(doc, Document):
+                return doc if isinstance(doc, Document) else None
+        return None
+
+    def keys_by_id(self) -> dict[str, list[str]]:
+        """Document id -> lineage keys that have carried it (one, unless a file was re-created)."""
+        ids: dict[str, list[str]] = {}
+        for key, versions in self.lineages.items():
+            seen = []
+            for version in versions:
+                doc = self.document(version)
+                if isinstance(doc, Document) and doc.id and doc.id not in seen:
+                    seen.append(doc.id)
+            for doc_id in seen:
+                ids.setdefault(doc_id, []).append(key)
+        return ids
+
+    def lineage_of(self, path: str) -> str | None:
+        """The lineage whose newest version lives at `path`."""
+        return next((k for k, v in self.lineages.items() if v and v[-1].path == path), None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lineages)

@@ -1,0 +1,58 @@
+"""Shared fixtures: every test runs against its own git configuration and temporary repositories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.builders import PEOPLE, QMS_YML, commit, git
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the developer's git configuration or home folder."""
+    home = tmp_path_factory.mktemp("home")
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text("[user]\n\tname = Test Runner\n\temail = runner@acme.example\n"
+                         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+                         "[advice]\n\tdetachedHead = false\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("QMS_TODAY", "2026-11-22")
+    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY",
+                 "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH", "GIT_AUTHOR_DATE",
+                 "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    return gitconfig
+
+
+@pytest.fixture
+def qms_repo(tmp_path: Path) -> Path:
+    """A git repository with the SPEC's qms.yml committed by the quality manager."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test Runner")
+    git(repo, "config", "user.email", "runner@acme.example")
+    (repo / "controlled").mkdir()
+    commit(repo, {"qms.yml": QMS_YML}, "Set up the QMS", author=PEOPLE["quality-manager"])
+    return repo
+
+
+@pytest.fixture
+def make_corpus() -> Path:
+    """The shared, independent corpus generator (skips when ../shared is not beside the checkout)."""
+    if not MAKE_CORPUS.is_file():
+        pytest.skip(f"{MAKE_CORPUS} is absent (it ships beside the checkout in CI, not in a user's clone)")
+    return MAKE_CORPUS
+
+
+
+os.environ.setdefault("COLUMNS", "200")
