@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from qms_docs.errors import ConfigError
+from qms_docs.model.yamlerror import describe
 
 CONFIG_FILE = "qms.yml"
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -76,9 +77,8 @@ def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{source}{line}: not valid YAML: {getattr(e, 'problem', None) or e}") from None
+        line, problem = describe(e)
+        raise ConfigError(f"{source}:{line}: not valid YAML: {problem}") from None
     return _Validator(text, source).config(data)
 
 

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from qms_docs.model.digest import content_digest
+from qms_docs.model.lines import ApprovalLines, approval_entries, top_keys
 
 
 class Status(StrEnum):
@@ -24,6 +25,8 @@ class Meaning(StrEnum):
     REVIEWED = "reviewed"
 
 
+_STATUSES = {s.value: s for s in Status}
+_MEANINGS = {m.value: m for m in Meaning}
 APPROVAL_FIELDS = ("name", "email", "role", "meaning", "at", "revision", "digest")
 
 
@@ -32,8 +35,21 @@ class Approval:
     """One signature entry; fields of the wrong type read as None (rule QMS002 reports them)."""
 
     raw: Mapping[str, Any]
-    line: int | None = None
-    key_lines: Mapping[str, int] = field(default_factory=dict)
+    index: int = 0
+    doc: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def line(self) -> int | None:
+        """The line of the entry's first key (the `approvals:` line for a flow-style list)."""
+        if self.doc is None:
+            return None
+        lines = self.doc.approval_lines
+        return lines[self.index][0] if self.index < len(lines) else self.doc.line_of("approvals")
+
+    @property
+    def key_lines(self) -> Mapping[str, int]:
+        lines = self.doc.approval_lines if self.doc is not None else ()
+        return lines[self.index][1] if self.index < len(lines) else {}
 
     def _str(self, key: str) -> str | None:
         value = self.raw.get(key)
@@ -53,8 +69,7 @@ class Approval:
 
     @property
     def meaning(self) -> Meaning | None:
-        value = self._str("meaning")
-        return Meaning(value) if value in tuple(Meaning) else None
+        return _MEANINGS.get(self.raw.get("meaning"))  # type: ignore[arg-type]
 
     @property
     def digest(self) -> str | None:
@@ -89,8 +104,15 @@ class Document:
     path: str
     meta: Mapping[str, Any]
     body: str
-    key_lines: Mapping[str, int] = field(default_factory=dict)
-    approval_lines: tuple[tuple[int, Mapping[str, int]], ...] = ()
+    front: str = ""  # the front-matter text, for line numbers (mapped only when a finding needs one)
+
+    @cached_property
+    def key_lines(self) -> Mapping[str, int]:
+        return top_keys(self.front)
+
+    @cached_property
+    def approval_lines(self) -> ApprovalLines:
+        return approval_entries(self.front, self.key_lines.get("approvals"))
 
     def line_of(self, key: str) -> int:
         """The line of a front-matter key, or 1 (the opening `---`) when the key is absent."""
@@ -132,8 +154,7 @@ class Document:
 
     @property
     def status(self) -> Status | None:
-        value = self._str("status")
-        return Status(value) if value in tuple(Status) else None
+        return _STATUSES.get(self.meta.get("status"))  # type: ignore[arg-type]
 
     @property
     def effective_date(self) -> dt.date | None:
@@ -155,12 +176,7 @@ class Document:
         entries = self.meta.get("approvals")
         if not isinstance(entries, list):
             return ()
-        found = []
-        for i, entry in enumerate(entries):
-            if isinstance(entry, dict):
-                line, keys = self.approval_lines[i] if i < len(self.approval_lines) else (None, {})
-                found.append(Approval(entry, line or self.line_of("approvals"), keys))
-        return tuple(found)
+        return tuple(Approval(entry, i, self) for i, entry in enumerate(entries) if isinstance(entry, dict))
 
     @cached_property
     def digest(self) -> str:

@@ -1,0 +1,60 @@
+"""Shared helpers for the benchmarks: make (or reuse) a corpus, time commands, print a table."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+
+def corpus(docs: int, revisions: int, drafts: int = 0) -> Path:
+    """A corpus from the project's own generator (bench/make_corpus.py), cached under bench/out/."""
+    path = OUT / f"corpus-{docs}x{revisions}-d{drafts}"
+    if not (path / ".git").is_dir():
+        OUT.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(path), "--docs", str(docs),
+                        "--revisions", str(revisions), "--drafts", str(drafts)], check=True)
+    return path
+
+
+def commits(repo: Path) -> int:
+    return int(subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout)
+
+
+def median_time(argv: Sequence[str], runs: int = 5, cwd: Path | None = None, ok: Sequence[int] = (0,),
+                env: dict[str, str] | None = None, stdin: bytes | None = None) -> float:
+    """Median wall time of `runs` runs (after one warm-up run), in seconds."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, env=env, input=stdin)
+        elapsed = time.perf_counter() - start
+        if proc.returncode not in ok:
+            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+        if i:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def qms_exe() -> str:
+    exe = Path(sys.executable).parent / "qms"
+    return str(exe) if exe.exists() else "qms"
+
+
+def dump(name: str, data: object) -> None:
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{name}.json").write_text(json.dumps(data, indent=2), encoding="utf-8")

@@ -1,0 +1,17 @@
+"""Turn a PyYAML error into a line number and a sentence a person can act on."""
+
+from __future__ import annotations
+
+import yaml
+
+
+def describe(error: yaml.YAMLError, first_line: int = 1) -> tuple[int, str]:
+    """(line in the file, message); `first_line` is the file line of the YAML text's first line."""
+    problem = getattr(error, "problem_mark", None)
+    context = getattr(error, "context_mark", None)
+    mark = problem or context
+    line = mark.line + first_line if mark is not None else first_line
+    text = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if getattr(error, "context", None) and context is not None and problem is not None:
+        text += f" ({error.context} started at line {context.line + first_line})"  # type: ignore[attr-defined]
+    return line, text
