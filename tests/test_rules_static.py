@@ -66,6 +66,25 @@ def test_crlf_line_ends_parse_and_sign_the_same_as_lf() -> None:
     assert findings({PATH: text.replace("\n", "\r\n")}) == []
 
 
+def test_crlf_files_report_the_same_lines_as_lf() -> None:
+    text = make_document("QP-001").replace("The text", "The edited text")
+    lf = [(f.line, f.code) for f in findings({PATH: text})]
+    assert lf == [(f.line, f.code) for f in findings({PATH: text.replace("\n", "\r\n")})]
+    assert lf == [(line_of(text, "digest:", 1), "QMS021"), (line_of(text, "digest:", 2), "QMS021")]
+
+
+@pytest.mark.parametrize("key", ["status", "type", "id"])
+def test_a_list_where_text_belongs_is_qms002_not_a_crash(key: str) -> None:
+    text = make_document("QP-001", status="draft")
+    text = "\n".join(f"{key}: [a, b]" if line.startswith(f"{key}:") else line for line in text.split("\n"))
+    assert ("QMS002", line_of(text, f"{key}: [a, b]")) in [(f.code, f.line) for f in findings({PATH: text})]
+
+
+def test_a_list_as_approval_meaning_is_qms002_not_a_crash() -> None:
+    text = make_document("QP-001").replace('meaning: "approved"', "meaning: [approved]", 1)
+    assert sorted(f.code for f in findings({PATH: text})) == ["QMS002", "QMS020"]
+
+
 def test_missing_required_field_is_qms002_at_line_1() -> None:
     text = make_document("QP-001").replace('owner: "Jane Doe <jane@acme.example>"\n', "")
     found = findings({PATH: text}, "QMS002")
@@ -178,7 +197,7 @@ def test_approved_without_effective_date_is_qms030() -> None:
 
 
 def test_overdue_periodic_review_is_a_qms031_warning() -> None:
-    text = make_document("QP-001", effective_date=dt.date(2024, 3, 1), signed_at=dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc))
+    text = make_document("QP-001", effective_date=dt.date(2024, 3, 1), signed_at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC))
     found = findings({PATH: text}, "QMS031")
     assert [(f.severity, f.line) for f in found] == [(Severity.WARNING, line_of(text, "effective_date:"))]
     assert "since 2026-03-01" in found[0].message

@@ -56,10 +56,11 @@ def as_table(table: list[dict[str, Any]], width: int | None = None) -> str:
         grid.add_column(column.replace("_", " ").title(), overflow="fold")
     for r in table:
         grid.add_row(*(_cell(r[c]) for c in COLUMNS))
-    console = Console(file=io.StringIO(), width=width or 160, highlight=False, color_system=None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 160, highlight=False, color_system=None)
     console.print(grid)
     console.print(f"{len(table)} document{'s' * (len(table) != 1)}")
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return buffer.getvalue()
 
 
 FORMATS = {"table": as_table, "json": as_json, "csv": as_csv}

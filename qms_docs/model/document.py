@@ -69,7 +69,8 @@ class Approval:
 
     @property
     def meaning(self) -> Meaning | None:
-        return _MEANINGS.get(self.raw.get("meaning"))  # type: ignore[arg-type]
+        value = self.raw.get("meaning")
+        return _MEANINGS.get(value) if isinstance(value, str) else None
 
     @property
     def digest(self) -> str | None:
@@ -91,7 +92,7 @@ class Approval:
                 return None
         if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
             return None
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)
@@ -154,7 +155,8 @@ class Document:
 
     @property
     def status(self) -> Status | None:
-        return _STATUSES.get(self.meta.get("status"))  # type: ignore[arg-type]
+        value = self.meta.get("status")
+        return _STATUSES.get(value) if isinstance(value, str) else None
 
     @property
     def effective_date(self) -> dt.date | None:

@@ -17,6 +17,7 @@ import yaml
 from qms_docs.errors import DocumentError, QmsError
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse, split
+from qms_docs.model.lines import top_keys
 
 DELETE = object()  # a value for `apply` that removes the key
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the loader python-frontmatter reads with
@@ -72,7 +73,7 @@ def _key(name: str) -> str:
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _normal(value: Any) -> Any:
@@ -113,12 +114,14 @@ class _Front:
         self.text, self.path = text, path
         try:
             self.doc: Document = parse(text, path)
-            _, _, closing = split(text, path)
+            fm, body = split(text, path)
         except DocumentError as e:
             raise QmsError(f"{e}; fix the front matter by hand first (`qms check` shows the problem)") from None
         self.lines = _lines(text)
-        self.closing = closing - 1  # index of the closing `---` line
+        head = text[: len(text) - len(body)]  # up to and including the closing `---` line
+        self.closing = head.count("\n") - head.endswith("\n")  # index of the closing `---` line
         self.newline = "\r\n" if self.lines[0].endswith("\r\n") else "\n"
+        self.key_lines = top_keys(fm.replace("\r\n", "\n"))  # same line numbers; `key:\r\n` found too
 
     def fail(self, key: str, problem: str) -> QmsError:
         return QmsError(f"{self.path}: cannot edit `{key}`: {problem}; nothing was written")
@@ -127,13 +130,13 @@ class _Front:
         """[start, end) line indexes of a key and its value, without trailing gaps; None if absent."""
         if key not in self.doc.meta:
             return None
-        if key not in self.doc.key_lines:
+        if key not in self.key_lines:
             raise self.fail(key, f"its line was not found; write it as a plain `{key}:` line at column 0")
         pattern = re.compile(rf"{re.escape(key)}[ \t]*:(?:[ \t\r]|$)")
         if sum(1 for line in self.lines[1:self.closing] if pattern.match(line)) > 1:
             raise self.fail(key, "the key appears more than once in the front matter; keep one")
-        start = self.doc.key_lines[key] - 1
-        end = min((n - 1 for n in self.doc.key_lines.values() if n - 1 > start), default=self.closing)
+        start = self.key_lines[key] - 1
+        end = min((n - 1 for n in self.key_lines.values() if n - 1 > start), default=self.closing)
         while end > start + 1 and _is_gap(self.lines[end - 1]):
             end -= 1
         return start, end
@@ -155,8 +158,8 @@ class _Front:
         return ""
 
     def insertion_point(self, before_approvals: bool) -> int:
-        if before_approvals and "approvals" in self.doc.key_lines:
-            at = self.doc.key_lines["approvals"] - 1
+        if before_approvals and "approvals" in self.key_lines:
+            at = self.key_lines["approvals"] - 1
             while at > 1 and self.lines[at - 1].startswith("#"):
                 at -= 1  # keep a comment that introduces `approvals` with it
             return at

@@ -66,7 +66,7 @@ def _check_signable(doc: Document) -> None:
         if not isinstance(key, str):
             raise DocumentError(f"front-matter key {key!r} must be a string", doc.path, 2)
     try:
-        doc.digest
+        _ = doc.digest  # computed once and cached; canonical JSON refuses what cannot be signed
     except (TypeError, ValueError):
         for key, value in doc.meta.items():
             try:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
-_ITEM = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
-_SUB_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|\r?$)", re.MULTILINE)
+_ITEM = re.compile(r"([ \t]*)-(?:[ \t]+|\r?$)")
+_SUB_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?$)")
 
 ApprovalLines = tuple[tuple[int, dict[str, int]], ...]
 

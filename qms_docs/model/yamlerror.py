@@ -11,7 +11,8 @@ def describe(error: yaml.YAMLError, first_line: int = 1) -> tuple[int, str]:
     context = getattr(error, "context_mark", None)
     mark = problem or context
     line = mark.line + first_line if mark is not None else first_line
-    text = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if getattr(error, "context", None) and context is not None and problem is not None:
-        text += f" ({error.context} started at line {context.line + first_line})"  # type: ignore[attr-defined]
+    text = str(getattr(error, "problem", None) or str(error).splitlines()[0])
+    during = getattr(error, "context", None)
+    if during and context is not None and problem is not None:
+        text += f" ({during} started at line {context.line + first_line})"
     return line, text

@@ -1,0 +1,179 @@
+"""`qms approve ID`: sign the current revision as the git user; approved once every required role signed.
+
+Decisions:
+- only a `draft` or `review` revision is signed; approved and obsolete documents are refused;
+- the document must pass the static rules first; signatures that no longer match this revision
+  and content (QMS021/QMS022: the text changed after they were given) are void and are removed
+  when the new signature is added;
+- `meaning: reviewed` signatures are recorded but never count toward approval;
+- `effective_date` is signed content, so it must be set before the last required signature;
+- self-approval (QMS024) is judged from git history by the change rules, not here; being the
+  document's `owner` does not bar signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from qms_docs import engine, snapshot
+from qms_docs.commands import _documents
+from qms_docs.config import Config, DocType
+from qms_docs.errors import GitError, QmsError, UsageError
+from qms_docs.files import write_atomic
+from qms_docs.gitio import commit as gitcommit
+from qms_docs.gitio import runner
+from qms_docs.model.document import Document, Meaning, Status
+from qms_docs.rules import STATIC_RULES
+from qms_docs.rules.base import Context, Severity
+
+VOIDED = ("QMS021", "QMS022")  # stale signatures: removed when the new one is added
+
+
+def signer(root: Path) -> tuple[str, str]:
+    """(name, email) from git config; UsageError with the fix when either is missing."""
+    name, email = runner.identity(root)
+    if not name or not email:
+        raise UsageError('git user.name and user.email must both be set to sign: run `git config user.name '
+                         '"Your Name"` and `git config user.email you@example.com` (the address qms.yml lists '
+                         'under `roles`)')
+    return name, email
+
+
+def check_status(doc: Document) -> int:
+    """The revision to sign; refuse approved and obsolete documents."""
+    if doc.status is Status.APPROVED:
+        raise QmsError(f"{doc.path}: {doc.id} revision {doc.revision} is already approved; "
+                       f"start the next revision with `qms revise {doc.id} -m SUMMARY`")
+    if doc.status is Status.OBSOLETE:
+        raise QmsError(f"{doc.path}: {doc.id} is obsolete; an obsolete document is not signed")
+    if doc.status not in (Status.DRAFT, Status.REVIEW) or doc.revision is None:
+        raise QmsError(f"{doc.path}: only a draft or review revision can be signed; fix `status` and `revision`")
+    return doc.revision
+
+
+def check_rules(snap: snapshot.Snapshot, doc: Document, today: dt.date) -> None:
+    """Refuse while the static rules find an error in this document (other than void signatures)."""
+    findings = [f for f in engine.run(Context(snap, today), STATIC_RULES)
+                if f.path == doc.path and f.severity is Severity.ERROR and f.code not in VOIDED]
+    if findings:
+        more = f"; and {len(findings) - 3} more" if len(findings) > 3 else ""
+        raise QmsError(f"{doc.id} cannot be signed until its errors are fixed: "
+                       + "; ".join(str(f) for f in findings[:3]) + more)
+
+
+def doc_type_of(config: Config, doc: Document) -> DocType:
+    doc_type = config.types.get(doc.type or "")
+    if doc_type is None:
+        raise QmsError(f"{doc.path}: type {doc.type!r} is not defined in qms.yml")
+    return doc_type
+
+
+def choose_role(config: Config, doc_type: DocType, doc: Document, email: str,
+                role: str | None, meaning: Meaning) -> str:
+    """The role to sign for: the one given (which the signer must hold), else the only pending one."""
+    if role is not None:
+        return _check_role(config, doc_type, email, role, meaning)
+    held = config.roles_of(email)
+    if not held:
+        raise QmsError(f"{email} holds no role in qms.yml; ask the quality manager to add you under `roles`")
+    required = [r for r in doc_type.approvers if r in held]
+    if not required:
+        raise QmsError(f"{email} holds {', '.join(held)}, none of the roles that approve {doc_type.name} "
+                       f"documents ({', '.join(doc_type.approvers)}); name a role with --role to record a review")
+    done = {a.role for a in doc.current_approvals() if a.meaning is meaning}
+    pending = [r for r in required if r not in done]
+    if len(pending) == 1:
+        return pending[0]
+    if not pending:
+        raise QmsError(f"{doc.id} revision {doc.revision} already has a signature ({meaning}) for every role "
+                       f"you hold ({', '.join(required)})")
+    raise QmsError(f"you hold several roles that have not signed {doc.id} revision {doc.revision}: "
+                   f"{', '.join(pending)}; choose one with --role")
+
+
+def _check_role(config: Config, doc_type: DocType, email: str, role: str, meaning: Meaning) -> str:
+    if role not in config.roles:
+        raise UsageError(f"--role {role}: unknown role; qms.yml defines: {', '.join(config.roles)}")
+    if not config.holds(email, role):
+        raise QmsError(f"{email} does not hold the role {role} (qms.yml `roles.{role}`: "
+                       f"{', '.join(config.roles[role])}); sign only for a role you hold")
+    if meaning is Meaning.APPROVED and role not in doc_type.approvers:
+        raise QmsError(f"{doc_type.name} documents are approved by {', '.join(doc_type.approvers)}, not {role}; "
+                       f"use --meaning reviewed to record a review")
+    return role
+
+
+def check_duplicate(doc: Document, email: str, role: str, meaning: Meaning) -> None:
+    for a in doc.current_approvals():
+        if (a.email or "").lower() == email.lower() and a.role == role and a.meaning is meaning:
+            raise QmsError(f"{doc.path}: {email} already signed {doc.id} revision {doc.revision} as {role} "
+                           f"({meaning}); a signature is given once")
+
+
+def check_effective_date(doc: Document, complete: bool) -> None:
+    """The last required signature needs `effective_date`: it is part of what is signed."""
+    if complete and doc.effective_date is None:
+        earlier = " (setting it makes the signatures already given stale: they must be given again)" \
+            if doc.current_approvals() else ""
+        raise QmsError(f"{doc.path}: set `effective_date: YYYY-MM-DD` (the day revision {doc.revision} takes "
+                       f"effect) before the last signature{earlier}")
+
+
+def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, doc: Document) -> dict[str, Any]:
+    at = (now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC))
+    return {"name": name, "email": email, "role": role, "meaning": str(meaning),
+            "at": at.replace(microsecond=0), "revision": doc.revision, "digest": doc.digest}
+
+
+def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool, now: dt.datetime) -> str:
+    """Append the signature (and set status approved when complete); optionally commit it."""
+    name, email = signer(root)
+    snap, doc = _documents.find(root, doc_id)
+    revision = check_status(doc)
+    check_rules(snap, doc, now.date())
+    doc_type = doc_type_of(snap.config, doc)
+    how = Meaning(meaning)
+    role = choose_role(snap.config, doc_type, doc, email, role, how)
+    check_duplicate(doc, email, role, how)
+    signed = doc.signed_roles() | ({role} if how is Meaning.APPROVED else set())
+    count = sum(1 for r in doc_type.approvers if r in signed)
+    complete = count == len(doc_type.approvers)
+    check_effective_date(doc, complete)
+    if commit and not gitcommit.is_committed_clean(root, doc.path):
+        raise QmsError(f"{doc.path}: has changes that are not committed (or was never committed); commit them "
+                       f"first as their author, then sign with --commit")
+    kept = doc.current_approvals()
+    changes: dict[str, Any] = {"approvals": [*(dict(a.raw) for a in kept), entry(name, email, role, how, now, doc)]}
+    if complete:
+        changes["status"] = str(Status.APPROVED)
+    old = _documents.rewrite(root, doc, changes)
+    status = changes.get("status", doc.status)
+    note = _notes(doc, how, complete, len(doc.approvals) - len(kept))
+    if commit:
+        note += f"; committed {_commit(root, doc, old, role, how, (name, email), snap.config.signing.required)}"
+    label = "" if how is Meaning.APPROVED else ", meaning reviewed (not counted toward approval)"
+    return (f"signed {doc.id} revision {revision} as {role}{label} ({count} of {len(doc_type.approvers)} "
+            f"required roles); status: {status}{note}")
+
+
+def _notes(doc: Document, how: Meaning, complete: bool, dropped: int) -> str:
+    note = f"; removed {dropped} stale signature{'s' * (dropped != 1)}" if dropped else ""
+    if how is Meaning.APPROVED and not complete and doc.effective_date is None:
+        note += "; note: set `effective_date` now (changing it later makes this signature stale)"
+    return note
+
+
+def _commit(root: Path, doc: Document, old: bytes, role: str, how: Meaning,
+            who: tuple[str, str], sign: bool) -> str:
+    """Commit the signed file as the signer; on failure put the file back as it was."""
+    verb = "approve" if how is Meaning.APPROVED else "review"
+    message = f"{doc.id}: {verb} revision {doc.revision} as {role}"
+    try:
+        oid = gitcommit.commit_file(root, doc.path, message, author=f"{who[0]} <{who[1]}>", sign=sign)
+    except GitError as e:
+        write_atomic(root / doc.path, old)
+        hint = ("; qms.yml has `signing.required: true`: configure `user.signingkey` (and `gpg.format`) "
+                "so that git can sign") if sign else ""
+        raise QmsError(f"{doc.path}: not signed, the file is unchanged: {e}{hint}") from None
+    return oid[:12]
