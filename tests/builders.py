@@ -40,7 +40,7 @@ APPROVERS = {"policy": ["top-management", "quality-manager"], "manual": ["top-ma
              "form": ["process-owner"]}
 FOLDERS = {"policy": "policies", "manual": "manual", "procedure": "procedures",
            "work-instruction": "work-instructions", "form": "forms"}
-SIGNED_AT = dt.datetime(2026, 2, 27, 14, 3, tzinfo=dt.timezone.utc)
+SIGNED_AT = dt.datetime(2026, 2, 27, 14, 3, tzinfo=dt.UTC)
 
 
 def scalar(v: Any) -> str:

@@ -53,7 +53,7 @@ class Commit:
 
 
 def _time(value: bytes) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(value or b"0"), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value or b"0"), dt.UTC)
 
 
 def _text(value: bytes) -> str:

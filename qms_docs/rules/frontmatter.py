@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from qms_docs.model.document import APPROVAL_FIELDS, Approval, Document, Meaning, Status
+from qms_docs.model.document import Approval, Document, Meaning, Status
 from qms_docs.rules.base import Context, Hit, each_document
 
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
