@@ -25,8 +25,9 @@ def test_the_example_manual_covers_what_iso_9001_asks_to_document() -> None:
     approved = [d for d in snap.documents if d.status is Status.APPROVED]
     assert len(approved) >= 12
     assert {d.type for d in approved} == {"policy", "manual", "procedure", "work-instruction", "form"}
-    covered = {c for d in approved for c in d.clauses}
-    assert EXPECTED_CLAUSES <= covered, EXPECTED_CLAUSES - covered
+    cited = {c for d in approved for c in d.clauses}
+    missing = {e for e in EXPECTED_CLAUSES if not any(c == e or c.startswith(e + ".") for c in cited)}
+    assert not missing
     assert all(len(d.body) > 1500 for d in approved if d.type == "procedure"), "procedures need real content"
 
 
