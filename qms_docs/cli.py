@@ -238,7 +238,7 @@ def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:
     from qms_docs.hooks import run as command
 
     code, text = command(name, list(args), repo, click.get_binary_stream("stdin"))
-    _emit(text)
+    _emit(text, err=True)  # git shows a hook's stderr; pre-push stdout would mix with git's own output
     sys.exit(code)
 
 

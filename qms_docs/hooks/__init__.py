@@ -1,0 +1,37 @@
+"""`qms hook NAME ARGS`: the entry points the hook shims call. Each returns (exit code, text to print).
+
+Hook modules are imported only when their hook runs, so the pre-commit path stays light."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+Hook = Callable[[Path | None, list[str], BinaryIO], tuple[int, str]]
+
+
+class HookSpec(NamedTuple):
+    module: str
+    arity: int
+    usage: str
+
+
+HOOKS: dict[str, HookSpec] = {
+    "pre-commit": HookSpec("pre_commit", 0, "qms hook pre-commit"),
+    "commit-msg": HookSpec("commit_msg", 1, "qms hook commit-msg MESSAGE_FILE"),
+    "pre-push": HookSpec("pre_push", 2, "qms hook pre-push REMOTE URL   (ref updates on stdin)"),
+    "pre-receive": HookSpec("pre_receive", 0, "qms hook pre-receive   (ref updates on stdin, in a bare repository)"),
+}
+
+
+def run(name: str, args: list[str], repo: Path | None, stdin: BinaryIO) -> tuple[int, str]:
+    """Check the arguments against the hook's arity, then run it."""
+    spec = HOOKS.get(name)
+    if spec is None:
+        return 2, f"qms hook: unknown hook {name!r} (known: {', '.join(HOOKS)})\n"
+    if len(args) != spec.arity:
+        return 2, f"qms hook {name}: expected {spec.arity} argument(s), got {len(args)}\nusage: {spec.usage}\n"
+    hook: Hook = importlib.import_module(f"qms_docs.hooks.{spec.module}").run
+    return hook(repo, args, stdin)

@@ -1,0 +1,117 @@
+"""What changed between two states (a commit, the index or the working tree), and ancestry tests.
+
+One `git diff --raw` gives the changed files, their renames and both blob ids, so a hook reads only
+the documents it must."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from qms_docs.gitio import runner
+from qms_docs.gitio.log import Change
+
+_RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
+INDEX = ":index"  # compare with the staged content
+WORKTREE = ":worktree"  # compare with the tracked files on disk
+
+
+def is_null(oid: str) -> bool:
+    """A null object id (a created or deleted ref); also covers SHA-256."""
+    return set(oid) == {"0"}
+
+
+def parse_raw(out: bytes) -> list[Change]:
+    """Parse `git diff --raw -z` output."""
+    tokens, changes, i = out.split(b"\0"), [], 0
+    while i < len(tokens):
+        raw = _RAW.match(tokens[i])
+        if raw is None:
+            i += 1
+            continue
+        old_blob, blob, status = (g.decode() for g in raw.group(1, 2, 3))
+        paths = [t.decode("utf-8", "surrogateescape") for t in tokens[i + 1:i + (3 if status in "RC" else 2)]]
+        i += 1 + len(paths)
+        changes.append(Change(status, paths[-1], paths[0], blob, old_blob))
+    return changes
+
+
+def changed_files(root: Path, base: str | None, head: str = INDEX, paths: tuple[str, ...] = ()) -> list[Change]:
+    """Files that differ from `base` (HEAD when None) in `head`: a commit, INDEX or WORKTREE.
+
+    With an unborn HEAD and INDEX, every staged file is an addition."""
+    args = ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color", "--no-ext-diff"]
+    if head == INDEX:
+        args += ["--cached", *([base] if base else [])]
+    elif head == WORKTREE:
+        args += [base or "HEAD"]
+    else:
+        args += [base or "HEAD", head]
+    return parse_raw(runner.git(root, *args, "--", *paths))
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    """Whether `descendant` contains `ancestor` (an update from one to the other is a fast-forward)."""
+    proc = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", ancestor, descendant],
+                          capture_output=True)
+    return proc.returncode == 0
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    out = runner.git(root, "merge-base", a, b, check=False).decode().strip()
+    return out or None
+
+
+def branch_of(root: Path, ref: str) -> str | None:
+    """The branch a ref names (`origin/main`, `refs/heads/main` -> `main`), None for a commit id or HEAD~3."""
+    full = runner.git(root, "rev-parse", "--symbolic-full-name", ref, check=False).decode().strip()
+    if full.startswith("refs/heads/"):
+        return full.removeprefix("refs/heads/")
+    if full.startswith("refs/remotes/"):
+        return full.removeprefix("refs/remotes/").partition("/")[2] or None
+    return None
+
+
+def default_branch(root: Path) -> str | None:
+    """The ref HEAD points to (`refs/heads/main`), when it holds a commit."""
+    ref = runner.git(root, "symbolic-ref", "-q", "HEAD", check=False).decode().strip()
+    return ref if ref and runner.resolve(root, ref) else None
+
+
+def pending_author(root: Path) -> str:
+    """`Name <email>` of the commit being made (git exports `--author` to the hooks)."""
+    ident = runner.git_text(root, "var", "GIT_AUTHOR_IDENT").strip()
+    return ident.rsplit(">", 1)[0] + ">" if ">" in ident else ident
+
+
+def revision_start(root: Path, rev: str, path: str, revision: int) -> str | None:
+    """The newest commit up to `rev` that wrote the line `revision: N` of `path` (following renames):
+    where that revision began. Found without walking the gap back to the previous revision."""
+    pattern = rf"^revision:[ \t]*{revision}[ \t]*(#.*)?$"
+    out = runner.git(root, "log", "--follow", "-1", "--format=%H", "-G", pattern, rev, "--", path, check=False)
+    return out.decode().strip() or None
+
+
+def versions_back(root: Path, rev: str, path: str) -> Iterator[tuple[str, str, str, str]]:
+    """(sha, author name, author e-mail, blob) of each commit that changed `path`, newest first, from `rev`.
+
+    Streams `git log --follow`; the caller stops reading when it has gone back far enough, so the
+    cost is the distance walked, not the length of the history."""
+    proc = subprocess.Popen(["git", "-C", str(root), "log", "--follow", "-M", "--raw", "--no-abbrev", "--no-color",
+                             "--format=%x01%H%x00%an%x00%ae", rev, "--", path], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    try:
+        head: list[str] | None = None
+        for line in proc.stdout:
+            if line.startswith(b"\x01"):
+                head = line[1:].rstrip(b"\n").decode("utf-8", "replace").split("\0")
+            elif line.startswith(b":") and head is not None and len(head) == 3:
+                blob = line.split(b"\t", 1)[0].split()[3].decode()
+                if not is_null(blob):
+                    yield head[0], head[1], head[2], blob
+                head = None
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,53 @@
+"""commit-msg: the message must name the id of every controlled document the commit changes (QMS050)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from qms_docs import engine
+from qms_docs.clock import today
+from qms_docs.errors import UsageError
+from qms_docs.gitio import runner
+from qms_docs.hooks.staged import read_staged
+from qms_docs.hooks.verdict import verdict
+from qms_docs.rules import CHANGE_RULES
+from qms_docs.rules.base import Context
+from qms_docs.rules.commit_msg import CommitMessage
+
+SCISSORS = "------------------------ >8 ------------------------"
+
+
+def clean_message(text: str, comment_char: str = "#") -> str:
+    """The message as git will record it: without comment lines and without the scissors block
+    (`git commit --verbose` puts the diff below it)."""
+    kept = []
+    for line in text.splitlines():
+        if line.startswith(comment_char) and line[len(comment_char):].strip() == SCISSORS:
+            break
+        if not line.startswith(comment_char):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def comment_char(root: Path) -> str:
+    value = runner.config_value(root, "core.commentChar")
+    return value if value and value != "auto" else "#"  # with auto, git picks "#" unless the text uses it
+
+
+def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
+    root = runner.find_root(repo)
+    path = Path(args[0]) if Path(args[0]).exists() else root / args[0]
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError as e:
+        raise UsageError(f"commit-msg: cannot read the message file {args[0]}: {e.strerror}") from None
+    if (root / runner.git_text(root, "rev-parse", "--git-path", "MERGE_HEAD").strip()).exists():
+        return 0, ""  # a merge commit records a merge; the commits it brings in name their documents
+    staged = read_staged(root)
+    ids = staged.changed_ids()
+    if not ids:
+        return 0, ""
+    message = CommitMessage(args[0], clean_message(text, comment_char(root)), ids)
+    ctx = Context(staged.documents, today(), None, {"commit_message": message})
+    return verdict("commit-msg", engine.run(ctx, [r for r in CHANGE_RULES if r.code == "QMS050"]), "commit refused")

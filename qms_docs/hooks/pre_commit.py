@@ -1,0 +1,90 @@
+"""pre-commit: the rules on the documents the commit changes, judged against HEAD with HEAD's qms.yml.
+
+Fast path (a hook runs on every commit): only the staged documents that change are parsed. The
+cross-document rules (duplicate id, unknown or obsolete reference) run only when the commit adds a
+document, changes an id or adds a reference; they then see every other document through an id
+index (their `id:` and `status:` lines, cached per blob in the git folder). Findings the commit
+does not bring (in documents it does not touch, or a reference it did not add) are left to
+`qms check` and the push hooks.
+
+The commit being made is judged by its author (git exports `--author` to the hook): a signature it
+adds must be the author's own (QMS025; its SSH signature is checked on push), and must not sign
+content the same commit writes (QMS024)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from qms_docs import engine
+from qms_docs.clock import today
+from qms_docs.gitio import changes, runner
+from qms_docs.hooks.staged import Staged, id_index, read_staged
+from qms_docs.hooks.verdict import verdict
+from qms_docs.model.document import Document
+from qms_docs.rules import CHANGE_RULES, STATIC_RULES
+from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.config_change import ConfigCommit
+from qms_docs.rules.provenance import Signature, new_entries
+from qms_docs.rules.revisions import match_documents
+
+CROSS_DOCUMENT = ("QMS004", "QMS040", "QMS041")
+NOT_HERE = ("QMS050", "QMS060")  # the commit-msg hook and the push hooks judge these
+
+
+def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
+    root = runner.find_root(repo)
+    return verdict("pre-commit", check(root, today()), "commit refused", show_warnings=True)
+
+
+def _author(root: Path) -> tuple[str, str]:
+    name, email = os.environ.get("GIT_AUTHOR_NAME"), os.environ.get("GIT_AUTHOR_EMAIL")
+    if name is None or email is None:
+        ident = changes.pending_author(root)
+        name, _, rest = ident.partition(" <")
+        email = rest.rstrip(">")
+    return name, email
+
+
+def _commit_facts(root: Path, staged: Staged, documents: list[tuple[Document | None, Document]]) -> dict[str, Any]:
+    """The commit being made, as the provenance and config rules see a commit (none for a first commit)."""
+    if staged.base is None:
+        return {}
+    news = [(old, new, new_entries(old, new)) for old, new in documents]
+    if not staged.config_changes and not any(entries for _, _, entries in news):
+        return {}
+    name, email = _author(root)
+    signatures = tuple(Signature(new.path, i, None, name, email) for _, new, entries in news for i, _ in entries)
+    wrote = {new.path: {email.lower(): ""} for old, new, entries in news
+             if entries and (old is None or old.digest != new.digest)}
+    branch = changes.branch_of(root, "HEAD")
+    return {"signatures": signatures, "content_authors": wrote,
+            "config_commits": tuple(ConfigCommit(None, name, email, p) for p in staged.config_changes),
+            "protected": branch is None or branch in staged.config.protected_branches}
+
+
+def check(root: Path, day: dt.date) -> list[Finding]:
+    """Findings for the staged changes of controlled documents (none when the commit changes none)."""
+    staged = read_staged(root)
+    if not staged.changes and not staged.config_changes:
+        return []
+    ctx = Context(staged.documents, day, staged.base, {
+        "renames": {c.old_path: c.path for c in staged.changes if c.status == "R"},
+        "added": {c.path for c in staged.changes if c.status in "AC"},
+    })
+    matching = match_documents(ctx)
+    documents = [*matching.pairs, *((None, d) for d in matching.added)]
+    ctx = replace(ctx, facts={**ctx.facts, **_commit_facts(root, staged, documents)})
+    rules = [r for r in (*STATIC_RULES, *CHANGE_RULES) if r.code not in CROSS_DOCUMENT + NOT_HERE]
+    findings = engine.run(ctx, rules)
+    mine = {d.path for d in staged.documents.documents}
+    if any(old is None or old.id != new.id or set(new.references) - set(old.references) for old, new in documents):
+        others = tuple(Document(path, {"id": doc_id, "status": status}, "")
+                       for path, (doc_id, status) in id_index(root, staged.config).items() if path not in mine)
+        everything = replace(staged.documents, documents=staged.documents.documents + others)
+        cross = [r for r in STATIC_RULES if r.code in CROSS_DOCUMENT]
+        findings += [f for f in engine.run(Context(everything, day), cross) if f.path in mine]
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.code, f.message))

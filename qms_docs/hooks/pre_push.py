@@ -1,0 +1,23 @@
+"""pre-push: the server's checks, run before the push leaves the machine (for each protected branch pushed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from qms_docs.clock import today
+from qms_docs.gitio import runner
+from qms_docs.hooks.push_check import check_updates
+from qms_docs.hooks.refs import parse_ref_updates
+
+
+def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
+    """args: the remote's name and URL; stdin: `<local ref> <local oid> <remote ref> <remote oid>` lines.
+
+    A new protected branch is judged against the remote's default branch as last fetched."""
+    root = runner.find_root(repo)
+    remote = args[0]
+    default = runner.git_text(root, "symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD") \
+        if runner.resolve(root, f"refs/remotes/{remote}/HEAD") else ""
+    updates = parse_ref_updates(stdin.read(), "pre-push")
+    return check_updates(root, "pre-push", updates, default.strip() or None, today())
