@@ -1,0 +1,80 @@
+"""`qms publish`: build the site exactly as `mkdocs build` does with the repository's mkdocs.yml."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from qms_docs.errors import QmsError, UsageError
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors, so they reach the user once, as our own message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def lines(self, level: int) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= level]
+
+
+def run(root: Path, site_dir: Path | None) -> str:
+    """Build the site into `site_dir` (default: mkdocs.yml's site_dir); returns the summary line."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise UsageError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one")
+    from mkdocs.commands.build import build  # MkDocs costs 150 ms to import: only here
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    logger = logging.getLogger("mkdocs")
+    collect, propagate = _Collect(), logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        try:
+            cfg = load_config(str(config_file), site_dir=str(site_dir.resolve()) if site_dir else None)
+        except (ConfigurationError, Abort) as e:
+            raise UsageError(f"{CONFIG_FILE}: {_reason(e, collect)}") from None
+        if "qms" not in cfg.plugins:
+            raise UsageError(f"{CONFIG_FILE}: the `qms` plugin is not enabled; add it under `plugins:`")
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        except (Abort, OSError) as e:
+            cause = _qms_cause(e)
+            if cause is not None:
+                raise cause from None  # e.g. a shallow clone: the plugin's own message and exit code
+            raise QmsError(f"publishing failed: {_reason(e, collect)}") from None
+        finally:
+            cfg.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    count = getattr(cfg.plugins["qms"], "published", 0)
+    warnings = "".join(f"warning: {line}\n" for line in collect.lines(logging.WARNING))
+    return f"{warnings}published {count} documents to {cfg.site_dir}"
+
+
+def _reason(error: Exception, collect: _Collect) -> str:
+    """The logged errors that explain an abort (MkDocs logs the cause, then raises a bare Abort)."""
+    errors = [line for line in collect.lines(logging.ERROR) if not line.startswith("Error reading page")]
+    return "; ".join(errors or [str(error), *collect.lines(logging.WARNING)])
+
+
+def _qms_cause(error: BaseException) -> QmsError | None:
+    """The QmsError behind MkDocs' Abort (Abort <- PluginError <- QmsError), if there is one."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, QmsError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -1,0 +1,71 @@
+"""The stylesheet and script the plugin adds to the site (kept as text so they ship with the code)."""
+
+from __future__ import annotations
+
+CSS_URI = "assets/qms/qms.css"
+JS_URI = "assets/qms/qms.js"
+
+CSS = """\
+/* qms-docs: control block, revision history, generated pages, print marking. */
+.qms-control { border: 1px solid var(--md-default-fg-color--lighter); border-left: 4px solid var(--md-primary-fg-color);
+  border-radius: 4px; padding: .6rem .9rem; margin: 0 0 1.4rem; font-size: .72rem; background: var(--md-code-bg-color); }
+.qms-control__head { display: flex; flex-wrap: wrap; gap: .4rem .8rem; align-items: baseline; margin-bottom: .4rem; }
+.qms-control__id { font-weight: 700; font-size: .9rem; letter-spacing: .02em; }
+.qms-control__title { font-size: .9rem; }
+.qms-control__fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .3rem 1rem; margin: 0; }
+.md-typeset .qms-control__fields div { margin: 0; }
+.md-typeset .qms-control__fields dt { font-size: .6rem; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--md-default-fg-color--light); margin: 0; }
+.md-typeset .qms-control__fields dd { margin: 0; }
+.md-typeset .qms-table table:not([class]) { font-size: .68rem; margin: .6rem 0; }
+.md-typeset .qms-table table:not([class]) :is(th, td) { padding: .45em .9em; }
+.md-typeset .qms-signatures table:not([class]) :is(th, td) { padding: .3em .8em; }
+.md-typeset .qms-signatures td:nth-child(n+2) { white-space: nowrap; }
+.md-typeset .qms-signatures table:not([class]) { margin: .6rem 0 .2rem; background: var(--md-default-bg-color); }
+.qms-control__source { margin: .3rem 0 0; font-size: .6rem; color: var(--md-default-fg-color--light); }
+.qms-badge { display: inline-block; padding: 0 .45em; border-radius: .2rem; font-size: .62rem; font-weight: 700;
+  letter-spacing: .04em; text-transform: uppercase; color: #fff; background: #2e7d32; }
+.qms-badge--obsolete { background: #b71c1c; }
+.qms-badge--gap { background: #e65100; }
+.md-typeset tr.qms-gap td { background: rgba(230, 81, 0, .12); }
+.md-typeset tr.qms-chapter td { font-weight: 700; }
+.qms-overdue { color: #c62828; font-weight: 700; }
+.qms-print-notice { display: none; }
+@media print {
+  /* Every sheet: the notice on top; the document, revision and print date at the foot (CSS page
+     margin boxes, Chromium 131+). The first sheet also carries it in the flow, for every browser. */
+  @page {
+    margin: 18mm 14mm 18mm;
+    @top-center { content: "UNCONTROLLED COPY WHEN PRINTED"; font: 700 9pt sans-serif; color: #000; }
+    @bottom-left { content: var(--qms-print-label, ""); font: 8pt sans-serif; color: #000; }
+    @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #000; }
+  }
+  .qms-print-notice { display: block; border: 2px solid #000; padding: 2mm 3mm; margin: 0 0 4mm;
+    font: 700 10pt/1.3 sans-serif; color: #000; background: #fff; text-align: center; }
+  .qms-control { break-inside: avoid; background: none; }
+}
+"""
+
+JS = """\
+// qms-docs: stamp the print date (the day the page is printed) into the uncontrolled-copy notice
+// and into the label at the foot of every printed sheet. Without JavaScript the build date stays.
+(function () {
+  function cssString(text) {  // every character but letters and digits as a CSS escape
+    return '"' + Array.from(text).map(function (c) {
+      return /[A-Za-z0-9]/.test(c) ? c : "\\\\" + c.codePointAt(0).toString(16).padStart(6, "0");
+    }).join("") + '"';
+  }
+  function stamp() {
+    var d = new Date();
+    var day = d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+    document.querySelectorAll(".qms-print-date").forEach(function (el) { el.textContent = day; });
+    var notice = document.querySelector(".qms-print-notice[data-qms-label]");
+    if (notice) {
+      var label = notice.getAttribute("data-qms-label") + " \\u00b7 printed " + day + " \\u00b7 uncontrolled copy";
+      document.documentElement.style.setProperty("--qms-print-label", cssString(label));
+    }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", stamp); } else { stamp(); }
+  window.addEventListener("beforeprint", stamp);
+})();
+"""

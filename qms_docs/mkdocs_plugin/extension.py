@@ -1,0 +1,127 @@
+"""The Markdown extension the qms plugin adds: document bodies can never run anything on the site.
+
+Decision on raw HTML: document bodies are Markdown, not HTML. Raw HTML in a body (`<script>`,
+`<iframe>`, `<img onerror=…>`, even in approved content) is shown as text, escaped, never passed
+through: the `html_block` preprocessor and the `html` inline pattern are removed. Block-level HTML
+comments (`<!-- … -->` on their own lines) are dropped, as a browser would hide them. Links and
+images keep only safe URL schemes, and event-handler attributes (which `attr_list` could add) are
+removed. Ids of controlled documents in the text link to the referenced page."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from markdown import Markdown  # type: ignore[import-untyped]
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+
+SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel", "ftp"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "background"})
+DOC_ID = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]{3,}\b")
+NO_LINKS_IN = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"})
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_COMMENT_START = re.compile(r" {0,3}<!--")
+
+
+def safe_url(url: str) -> bool:
+    """Relative URLs and http(s), mailto, tel and ftp; never javascript:, data:, vbscript: and the like."""
+    try:
+        return urlsplit(_CONTROL.sub("", url)).scheme.lower() in SAFE_SCHEMES
+    except ValueError:
+        return False
+
+
+class _DropComments(Preprocessor):  # type: ignore[misc]
+    """Removes HTML comments that stand on their own lines (fenced code is already stashed)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        kept: list[str] = []
+        in_comment = False
+        for line in lines:
+            if not in_comment:
+                if not _COMMENT_START.match(line):
+                    kept.append(line)
+                    continue
+                line = line[line.index("<!--") + 4:]
+            in_comment = "-->" not in line
+            rest = "" if in_comment else line[line.index("-->") + 3:]
+            if rest.strip():
+                kept.append(rest)
+        return kept
+
+
+class _Neutralise(Treeprocessor):  # type: ignore[misc]
+    """Drops event-handler attributes and unsafe URLs from every element."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            for name in list(el.attrib):
+                lowered = name.lower()
+                if lowered.startswith("on") or lowered == "srcdoc" or \
+                        lowered in URL_ATTRIBUTES and not safe_url(el.attrib[name]):
+                    del el.attrib[name]
+
+
+class _LinkIds(Treeprocessor):  # type: ignore[misc]
+    """Turns `QP-003` in running text into a link to that document's page."""
+
+    def __init__(self, md: Markdown, ext: QmsMarkdown):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        if self.ext.targets:
+            self._walk(root)
+
+    def _walk(self, el: etree.Element) -> None:
+        if el.tag in NO_LINKS_IN:
+            return
+        children = list(el)
+        el.text = self._split(el.text, el, 0)
+        for child in children:
+            self._walk(child)
+            child.tail = self._split(child.tail, el, list(el).index(child) + 1)
+
+    def _split(self, text: str | None, parent: etree.Element, index: int) -> str | None:
+        """Links ids in `text`, inserting <a> elements into `parent` at `index`; returns the leading text."""
+        if not text:
+            return text
+        matches = [m for m in DOC_ID.finditer(text) if self.ext.href(m.group(0))]
+        if not matches:
+            return text
+        for n, m in enumerate(matches):
+            a = etree.Element("a", {"href": self.ext.href(m.group(0)) or "", "class": "qms-ref"})
+            a.text = m.group(0)
+            end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+            a.tail = text[m.end():end]
+            parent.insert(index + n, a)
+        return text[:matches[0].start()]
+
+
+class QmsMarkdown(Extension):  # type: ignore[misc]
+    """Registered last by the plugin; `page_uri` and `targets` are set per page and per build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_uri = ""
+        self.targets: Mapping[str, str] = {}  # document id -> page uri below docs_dir
+
+    def href(self, doc_id: str) -> str | None:
+        """A link (relative to the current page's source) to the page of `doc_id`, if it has one."""
+        target = self.targets.get(doc_id)
+        if target is None or target == self.page_uri:
+            return None
+        return posixpath.relpath(target, posixpath.dirname(self.page_uri) or ".")
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        for registry, name in ((md.preprocessors, "html_block"), (md.inlinePatterns, "html")):
+            if name in registry:
+                registry.deregister(name)
+        md.preprocessors.register(_DropComments(md), "qms_drop_comments", 20)
+        md.treeprocessors.register(_LinkIds(md, self), "qms_link_ids", 7)
+        md.treeprocessors.register(_Neutralise(md), "qms_neutralise", 2)
