@@ -1,0 +1,39 @@
+"""`qms verify [REV]`: re-check every approved revision in the history reachable from REV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from qms_docs import snapshot
+from qms_docs.audit import Outcome, load_revisions, verify
+from qms_docs.errors import UsageError
+from qms_docs.gitio import runner
+from qms_docs.history import History
+from qms_docs.policy import Policies
+
+
+def resolve(root: Path, rev: str) -> str:
+    head = runner.resolve(root, rev)
+    if head is None:
+        raise UsageError(f"{rev}: not a commit in this repository")
+    return head
+
+
+def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Verify the history reachable from `rev` (one git log pass, blobs through cat-file)."""
+    head = resolve(root, rev)
+    documents_dir = snapshot.config_at(root, head).documents_dir
+    with History.load(root, [head], documents_dir) as history, Policies(root) as policies:
+        return verify(history, load_revisions(history, progress), policies, head)
+
+
+def as_text(result: Outcome) -> str:
+    lines = [str(f) for f in result.failures]
+    return "".join(f"{line}\n" for line in lines) + result.summary() + "\n"
+
+
+def run(root: Path, rev: str) -> tuple[int, str]:
+    """(exit code, text): 1 and one line per failure when any signature is invalid."""
+    result = outcome(root, rev)
+    return (0 if result.ok else 1), as_text(result)

@@ -1,0 +1,68 @@
+"""Plain records of the audit trail (commits, signatures and their evidence) for history and report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from qms_docs.gitio.log import Commit
+from qms_docs.history import Revision
+from qms_docs.model.document import Approval, Status
+from qms_docs.provenance import signature_evidence
+
+
+def utc(moment: dt.datetime | None) -> str | None:
+    """An aware time as `YYYY-MM-DDTHH:MM:SSZ`."""
+    return None if moment is None else moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def commit_record(commit: Commit, subjects: dict[str, str]) -> dict[str, Any]:
+    return {"sha": commit.sha, "author": commit.author_name, "email": commit.author_email,
+            "date": utc(commit.authored), "subject": subjects.get(commit.sha, "")}
+
+
+def subject(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else ""
+
+
+def signed_at(approval: Approval) -> str | None:
+    """The signing time as written (normalised to `…Z` when it is a valid UTC time)."""
+    at = approval.at
+    raw = approval.raw.get("at")
+    return utc(at) if at is not None else (None if raw is None else str(raw))
+
+
+def signatures(revision: Revision) -> list[dict[str, Any]]:
+    """The signatures on the revision's last version, each with the commit that added it."""
+    _, last = revision.last
+    first_seen = {_key(e.approval): e for e in signature_evidence(revision)}
+    rows = []
+    for approval in last.approvals:
+        ev = first_seen.get(_key(approval))
+        commit = ev.commit if ev is not None else revision.last[0].commit
+        rows.append({
+            "name": approval.name, "email": approval.email, "role": approval.role,
+            "meaning": approval.meaning.value if approval.meaning else approval.raw.get("meaning"),
+            "at": signed_at(approval), "revision": approval.revision, "digest": approval.digest,
+            "digest_matches": approval.digest == last.digest and approval.revision == last.revision,
+            "commit": commit.sha, "commit_author": commit.author_name, "commit_email": commit.author_email,
+            "added_by_signer": bool(approval.email) and commit.author_email.lower() == (approval.email or "").lower(),
+        })
+    return rows
+
+
+def _key(approval: Approval) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, str(v)) for k, v in approval.raw.items()))
+
+
+def revision_record(revision: Revision, subjects: dict[str, str]) -> dict[str, Any]:
+    """One revision: its state at its last version, its commits and its signatures."""
+    _, doc = revision.last
+    approved = next((v.commit.sha for v, d in revision.versions if d.status is Status.APPROVED), None)
+    paths = list(dict.fromkeys(v.path for v, _ in revision.versions))
+    commits = [{**commit_record(v.commit, subjects), "status": d.meta.get("status"), "path": v.path}
+               for v, d in revision.versions]
+    return {"revision": revision.number, "id": doc.id, "title": doc.title, "status": doc.meta.get("status"),
+            "effective_date": doc.effective_date.isoformat() if doc.effective_date else None,
+            "change_summary": doc.change_summary, "digest": doc.digest, "paths": paths,
+            "approved_in": approved, "commits": commits, "signatures": signatures(revision)}
