@@ -44,6 +44,28 @@ def median_time(argv: Sequence[str], runs: int = 5, cwd: Path | None = None, ok:
     return statistics.median(times)
 
 
+def interleaved(commands: dict[str, Sequence[str]], runs: int = 5) -> dict[str, tuple[float, float]]:
+    """{name: (median wall seconds, median CPU seconds)}, running the commands round-robin after one
+    warm-up each, so that drift in a shared machine's speed hits them all alike."""
+    import resource
+
+    walls: dict[str, list[float]] = {k: [] for k in commands}
+    cpus: dict[str, list[float]] = {k: [] for k in commands}
+    for i in range(runs + 1):
+        for name, argv in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            proc = subprocess.run(argv, capture_output=True)
+            elapsed = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if proc.returncode not in (0, 1):
+                raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+            if i:
+                walls[name].append(elapsed)
+                cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {k: (statistics.median(walls[k]), statistics.median(cpus[k])) for k in commands}
+
+
 def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]

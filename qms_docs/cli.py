@@ -253,8 +253,26 @@ def publish(site_dir: Path | None, repo: Path | None) -> None:
 
 
 def main() -> int:
+    """The console script. After the command, it skips the interpreter's teardown (freeing a
+    thousand parsed documents costs ~50 ms, a sixth of a `qms check`): every file a command writes
+    is already fsynced and renamed by then, and the standard streams and atexit handlers run first."""
     try:
         cli.main(prog_name="qms", standalone_mode=True)
+        code = 0
     except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    return 0
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    _exit_now(code)
+    return code  # not reached
+
+
+def _exit_now(code: int) -> None:
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or 1
+    os._exit(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ class DocType:
     review_months: int = 24
     allow_self_approval: bool = False
 
-    @property
+    @cached_property
     def id_pattern(self) -> re.Pattern[str]:
         return re.compile(rf"^{re.escape(self.prefix)}-[0-9]{{3,}}$")
 

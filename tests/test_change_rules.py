@@ -11,8 +11,8 @@ from qms_docs import engine, snapshot
 from qms_docs.commands import check
 from qms_docs.config import parse_config
 from qms_docs.hooks.commit_msg import clean_message
-from qms_docs.rules import CHANGE_RULES
 from qms_docs.rules.base import Context
+from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.commit_msg import CommitMessage
 from qms_docs.rules.push import RefChange
 from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git, make_document

@@ -23,8 +23,9 @@ from qms_docs.errors import UsageError
 from qms_docs.gitio import changes, runner
 from qms_docs.gitio import log as gitlog
 from qms_docs.history import History
-from qms_docs.rules import CHANGE_RULES, STATIC_RULES
+from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.config_change import trusted_files
 from qms_docs.rules.revisions import match_documents
 

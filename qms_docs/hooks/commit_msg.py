@@ -11,8 +11,8 @@ from qms_docs.errors import UsageError
 from qms_docs.gitio import runner
 from qms_docs.hooks.staged import read_staged
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules import CHANGE_RULES
 from qms_docs.rules.base import Context
+from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.commit_msg import CommitMessage
 
 SCISSORS = "------------------------ >8 ------------------------"

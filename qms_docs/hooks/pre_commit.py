@@ -25,8 +25,9 @@ from qms_docs.gitio import changes, runner
 from qms_docs.hooks.staged import Staged, id_index, read_staged
 from qms_docs.hooks.verdict import verdict
 from qms_docs.model.document import Document
-from qms_docs.rules import CHANGE_RULES, STATIC_RULES
+from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.config_change import ConfigCommit
 from qms_docs.rules.provenance import Signature, new_entries
 from qms_docs.rules.revisions import match_documents

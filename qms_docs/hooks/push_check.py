@@ -13,8 +13,9 @@ from qms_docs.errors import ConfigError
 from qms_docs.gitio import changes, runner
 from qms_docs.hooks.refs import RefUpdate
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules import CHANGE_RULES, STATIC_RULES
+from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.push import RefChange
 
 PUSH_RULES = tuple(r for r in CHANGE_RULES if r.code == "QMS060")

@@ -25,6 +25,7 @@ class Meaning(StrEnum):
     REVIEWED = "reviewed"
 
 
+_ZERO = dt.timedelta(0)
 _STATUSES = {s.value: s for s in Status}
 _MEANINGS = {m.value: m for m in Meaning}
 APPROVAL_FIELDS = ("name", "email", "role", "meaning", "at", "revision", "digest")
@@ -84,15 +85,7 @@ class Approval:
     @property
     def at(self) -> dt.datetime | None:
         """The signing time in UTC; None when absent, not a time, or not UTC."""
-        value = self.raw.get("at")
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                return None
-        if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
-            return None
-        return value.astimezone(dt.UTC)
+        return utc_time(self.raw.get("at"))
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)
@@ -123,53 +116,53 @@ class Document:
         value = self.meta.get(key)
         return value.strip() if isinstance(value, str) and value.strip() else None
 
-    @property
+    @cached_property
     def id(self) -> str | None:
         return self._str("id")
 
-    @property
+    @cached_property
     def title(self) -> str | None:
         return self._str("title")
 
-    @property
+    @cached_property
     def type(self) -> str | None:
         return self._str("type")
 
-    @property
+    @cached_property
     def owner(self) -> str | None:
         return self._str("owner")
 
-    @property
+    @cached_property
     def change_summary(self) -> str | None:
         return self._str("change_summary")
 
-    @property
+    @cached_property
     def revision(self) -> int | None:
         value = self.meta.get("revision")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    @property
+    @cached_property
     def review_months(self) -> int | None:
         value = self.meta.get("review_months")
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
-    @property
+    @cached_property
     def status(self) -> Status | None:
         value = self.meta.get("status")
         return _STATUSES.get(value) if isinstance(value, str) else None
 
-    @property
+    @cached_property
     def effective_date(self) -> dt.date | None:
         value = self.meta.get("effective_date")
         if isinstance(value, dt.datetime):
             return None
         return value if isinstance(value, dt.date) else None
 
-    @property
+    @cached_property
     def clauses(self) -> tuple[str, ...]:
         return _str_items(self.meta.get("clauses"))
 
-    @property
+    @cached_property
     def references(self) -> tuple[str, ...]:
         return _str_items(self.meta.get("references"))
 
@@ -192,6 +185,18 @@ class Document:
     def signed_roles(self) -> set[str]:
         """Roles that gave a valid `approved` signature to this exact content."""
         return {a.role for a in self.current_approvals() if a.role and a.meaning is Meaning.APPROVED}
+
+
+def utc_time(value: Any) -> dt.datetime | None:
+    """A UTC datetime from a YAML timestamp or ISO 8601 text; None when not a time or not UTC."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime) or value.utcoffset() != _ZERO:
+        return None
+    return value.astimezone(dt.UTC)
 
 
 def _str_items(value: Any) -> tuple[str, ...]:

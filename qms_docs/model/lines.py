@@ -17,11 +17,11 @@ ApprovalLines = tuple[tuple[int, dict[str, int]], ...]
 def top_keys(fm: str) -> dict[str, int]:
     """Top-level key -> file line."""
     keys: dict[str, int] = {}
-    line, pos = 2, 0
-    for m in _TOP_KEY.finditer(fm):
-        line += fm.count("\n", pos, m.start())
-        pos = m.start()
-        keys.setdefault(m.group(1), line)
+    for n, line in enumerate(fm.split("\n"), start=2):
+        if line[:1].isalpha() or line[:1] == "_":
+            m = _TOP_KEY.match(line)
+            if m:
+                keys.setdefault(m.group(1), n)
     return keys
 
 

@@ -19,9 +19,12 @@ def no_effective_date(doc: Document, ctx: Context) -> Iterator[Hit]:
 @each_document
 def review_overdue(doc: Document, ctx: Context) -> Iterator[Hit]:
     """QMS031: the periodic review of an approved document is overdue."""
-    due = next_review(doc, ctx.doc_type(doc))
-    if doc.status is Status.APPROVED and due is not None and due < ctx.today:
-        months = review_interval(doc, ctx.doc_type(doc))
+    if doc.status is not Status.APPROVED:
+        return
+    doc_type = ctx.doc_type(doc)
+    due = next_review(doc, doc_type)
+    if due is not None and due < ctx.today:
+        months = review_interval(doc, doc_type)
         yield Hit(doc.path, doc.line_of("effective_date"),
                   f"periodic review overdue since {due} (every {months} months from {doc.effective_date})")
 

@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from qms_docs.model.document import Approval, Document, Meaning, Status
+from qms_docs.model.document import Document, Meaning, Status, utc_time
 from qms_docs.rules.base import Context, Hit, each_document
 
+_MEANINGS = frozenset(m.value for m in Meaning)
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
@@ -52,8 +53,8 @@ APPROVAL_CHECKS: dict[str, tuple[Any, str]] = {
     "name": (_is_text, "the signer's printed name"),
     "email": (lambda v: _is_text(v) and "@" in v, "the signer's e-mail address"),
     "role": (_is_text, "the role signed for"),
-    "meaning": (lambda v: v in tuple(Meaning), "approved or reviewed"),
-    "at": (lambda v: Approval({"at": v}).at is not None, "the UTC time of signing, e.g. 2026-02-27T14:03:00Z"),
+    "meaning": (lambda v: isinstance(v, str) and v in _MEANINGS, "approved or reviewed"),
+    "at": (lambda v: utc_time(v) is not None, "the UTC time of signing, e.g. 2026-02-27T14:03:00Z"),
     "revision": (_is_count, "the revision signed"),
     "digest": (lambda v: isinstance(v, str) and bool(DIGEST_RE.match(v)), "sha256: and 64 hex digits"),
 }
