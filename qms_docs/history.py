@@ -61,6 +61,7 @@ class History:
         for commit in self.commits:
             for change in commit.changes:
                 self._track(commit, change, current)
+        self._join_rewritten_moves()
 
     def _is_doc(self, path: str) -> bool:
         return path.startswith(self._prefix) and path.endswith(".md")
@@ -81,6 +82,23 @@ class History:
             self.lineages[key] = []
         current[change.path] = key
         self.lineages[key].append(Version(commit, change.path, change.blob))
+
+    def _join_rewritten_moves(self) -> None:
+        """git's rename detection misses a file moved and rewritten in one commit (under 50% alike):
+        join a lineage that ends in a deletion with one that starts in the same commit with the same id."""
+        ended: dict[str, list[str]] = {}
+        for key, versions in self.lineages.items():
+            if len(versions) >= 2 and versions[-1].blob is None:
+                ended.setdefault(versions[-1].commit.sha, []).append(key)
+        for key in [k for k, v in self.lineages.items() if ended and v[0].commit.sha in ended]:
+            first = self.document(self.lineages[key][0])
+            candidates = ended[self.lineages[key][0].commit.sha]
+            for old in candidates:
+                before = self.document(self.lineages[old][-2])
+                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.id == before.id:
+                    self.lineages[old] = self.lineages[old][:-1] + self.lineages.pop(key)
+                    candidates.remove(old)
+                    break
 
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:

@@ -15,6 +15,7 @@ from qms_docs import snapshot
 from qms_docs.errors import GitError, QmsError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
+from qms_docs.gitio.log import Commit
 from qms_docs.history import History, Revision, Version
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
@@ -78,16 +79,27 @@ def open_trail(root: Path, doc_id: str, rev: str = "HEAD") -> Trail:
                        "fetch it with `git fetch --unshallow` (in CI: fetch-depth: 0)")
     documents_dir = snapshot.config_at(root, head).documents_dir
     paths = paths_at(root, head, documents_dir, doc_id)
-    if len(paths) == 1:  # the common case: follow one file back through its renames
-        commits = gitlog.log(root, ["--follow", head], paths, reverse=False)  # --follow breaks with --reverse
-        history = History(root, commits[::-1], documents_dir)
-    else:
+    commits = gitlog.log(root, [head], paths, follow=True) if len(paths) == 1 else []
+    followed = bool(commits) and not _deletes_documents(root, commits[0], documents_dir)
+    if followed:  # the common case: follow one file back through its renames
+        history = History(root, commits, documents_dir)
+    else:  # several files, or a move git's --follow cannot see: one pass over the whole history
         history = History.load(root, [head], documents_dir)
-    keys = history.keys_by_id().get(doc_id, []) if len(paths) == 1 else _last_carrying(history, doc_id)
+    keys = history.keys_by_id().get(doc_id, []) if followed else _last_carrying(history, doc_id)
     if not keys:
         history.close()
         raise QmsError(f"{doc_id}: no such document in the history of {rev} (see `qms list`)")
     return Trail(doc_id, head, history, keys)
+
+
+def _deletes_documents(root: Path, first: Commit, documents_dir: str) -> bool:
+    """Whether the commit that created the followed file also deleted a document (a move git's rename
+    detection missed because the file was rewritten too)."""
+    if not first.parents:
+        return False
+    out = runner.git(root, "diff-tree", "-r", "-z", "--name-only", "--diff-filter=D", "--no-commit-id",
+                     first.parents[0], first.sha, "--", documents_dir)
+    return any(p.endswith(b".md") for p in out.split(b"\0") if p)
 
 
 def _last_carrying(history: History, doc_id: str) -> list[str]:

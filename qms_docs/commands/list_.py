@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 from qms_docs import snapshot
 from qms_docs.model.document import Status
 from qms_docs.model.review import next_review
+from qms_docs.report import tables
 
 COLUMNS = ("id", "title", "type", "revision", "status", "effective_date", "owner", "next_review")
 
@@ -29,38 +27,18 @@ def rows(root: Path, status: str | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def as_json(table: list[dict[str, Any]]) -> str:
-    data = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in table]
-    return json.dumps({"schema": 1, "documents": data}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return tables.as_json(table)
 
 
 def as_csv(table: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*COLUMNS, "path"])
-    for r in table:
-        writer.writerow([_cell(r[c]) for c in (*COLUMNS, "path")])
-    return buf.getvalue()
+    return tables.as_csv(table, (*COLUMNS, "path"))
 
 
-def as_table(table: list[dict[str, Any]], width: int | None = None) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
-    grid = Table(title="Master Document List", title_justify="left")
-    for column in COLUMNS:
-        grid.add_column(column.replace("_", " ").title(), overflow="fold")
-    for r in table:
-        grid.add_row(*(_cell(r[c]) for c in COLUMNS))
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 160, highlight=False, color_system=None)
-    console.print(grid)
-    console.print(f"{len(table)} document{'s' * (len(table) != 1)}")
-    return buffer.getvalue()
+def as_table(table: list[dict[str, Any]]) -> str:
+    headers = [c.replace("_", " ").title() for c in COLUMNS]
+    cells = [[tables.cell(r[c]) for c in COLUMNS] for r in table]
+    return tables.as_grid("Master Document List", headers, cells, f"{len(table)} document{'s' * (len(table) != 1)}")
 
 
 FORMATS = {"table": as_table, "json": as_json, "csv": as_csv}

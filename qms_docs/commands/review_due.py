@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 from qms_docs import snapshot
 from qms_docs.model.document import Status
 from qms_docs.model.review import next_review, review_interval
+from qms_docs.report import tables
 
 COLUMNS = ("id", "title", "owner", "effective_date", "due", "days_overdue")
 
@@ -35,56 +33,28 @@ def rows(root: Path, today: dt.date, within: int = 0) -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: (r["due"], r["id"] or "", r["path"]))
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
 def state(days_overdue: int) -> str:
     if days_overdue > 0:
         return f"overdue {days_overdue} day{'s' * (days_overdue != 1)}"
     return "due today" if days_overdue == 0 else f"due in {-days_overdue} day{'s' * (days_overdue != -1)}"
 
 
-def as_json(table: list[dict[str, Any]], today: dt.date, within: int) -> str:
-    data = [{k: (_cell(v) if isinstance(v, dt.date) else v) for k, v in r.items()} for r in table]
-    return json.dumps({"schema": 1, "today": today.isoformat(), "within_days": within, "documents": data},
-                      indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def as_csv(table: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*COLUMNS, "path"])
-    for r in table:
-        writer.writerow([_cell(r[c]) for c in (*COLUMNS, "path")])
-    return buf.getvalue()
-
-
 def as_text(table: list[dict[str, Any]], today: dt.date, within: int) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
     horizon = "today" if within == 0 else f"within {within} days"
     if not table:
         return f"No periodic review due {horizon} ({today.isoformat()}).\n"
-    grid = Table(title=f"Periodic reviews due {horizon} (as of {today.isoformat()})", title_justify="left")
-    for name in ("Id", "Title", "Owner", "Effective", "Review due", "Status"):
-        grid.add_column(name, overflow="fold")
-    for r in table:
-        grid.add_row(*(_cell(r[c]) for c in COLUMNS[:-1]), state(r["days_overdue"]))
-    buf = io.StringIO()
-    console = Console(file=buf, width=160, highlight=False, color_system=None)
-    console.print(grid)
+    headers = ("Id", "Title", "Owner", "Effective", "Review due", "Status")
+    cells = [[*(tables.cell(r[c]) for c in COLUMNS[:-1]), state(r["days_overdue"])] for r in table]
     overdue = sum(1 for r in table if r["days_overdue"] > 0)
-    console.print(f"{len(table)} due, {overdue} overdue")
-    return buf.getvalue()
+    return tables.as_grid(f"Periodic reviews due {horizon} (as of {today.isoformat()})", headers, cells,
+                          f"{len(table)} due, {overdue} overdue")
 
 
 def run(root: Path, today: dt.date, within: int, fmt: str) -> str:
     """The documents due for review in the chosen format."""
     table = rows(root, today, within)
     if fmt == "json":
-        return as_json(table, today, within)
+        return tables.as_json(table, today=today.isoformat(), within_days=within)
     if fmt == "csv":
-        return as_csv(table)
+        return tables.as_csv(table, (*COLUMNS, "path"))
     return as_text(table, today, within)

@@ -97,14 +97,16 @@ def parse_log(out: bytes) -> Iterator[Commit]:
                      _text(cn), _text(ce), _time(ct), tuple(changes))
 
 
-def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, reverse: bool = True,
-        first_parent: bool = False) -> list[Commit]:
+def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_parent: bool = False,
+        follow: bool = False) -> list[Commit]:
     """Commits reachable from `revs` (e.g. ["HEAD"], ["base..head"], ["new", "--not", "--all"]),
-    oldest first by default, with the changes under `paths` (renames detected)."""
+    oldest first, with the changes under `paths` (renames detected). With `follow` (one path),
+    the file is followed back through its renames as `git log --follow` does."""
     args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", f"--format={_FORMAT}"]
-    args += ["--reverse"] if reverse else []
     args += ["--first-parent"] if first_parent else []
-    return list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
+    args += ["--follow"] if follow else ["--reverse"]  # git cannot combine --follow with --reverse
+    commits = list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
+    return commits[::-1] if follow else commits
 
 
 def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
