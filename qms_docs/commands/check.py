@@ -27,6 +27,6 @@ def run(root: Path, today: dt.date, *, staged: bool = False, head: str | None = 
     current = load_head(root, staged=staged, head=head)
     if base is None:
         return engine.run(Context(current, today), STATIC_RULES)
-    from qms_docs.commands import change_check
+    from qms_docs.commands.change_check import run as check_change  # history reading: only when needed
 
-    return change_check.run(root, current, base, today)
+    return check_change(root, current, base, today)
