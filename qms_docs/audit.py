@@ -17,11 +17,11 @@ from typing import Any
 
 from qms_docs.errors import DocumentError
 from qms_docs.gitio.stream import stream_objects
-from qms_docs.history import History, Revision, Version
+from qms_docs.history import History, Revision, Version, group_revisions
 from qms_docs.model.document import Approval, Document, Meaning, Status
 from qms_docs.model.frontmatter import parse
 from qms_docs.policy import Policies
-from qms_docs.provenance import SignatureEvidence, signature_evidence
+from qms_docs.provenance import SignatureEvidence, content_authors, signature_evidence
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,32 @@ class _Checker:
             self.failures[dedupe] = Failure(self.position.get(where.commit.sha, -1), where.commit.sha,
                                             doc.id or version.path, doc.revision, version.path, problem)
 
-    def revision(self, key: str, revision: Revision) -> bool:
-        """Check every approved version of the revision; False when it never was approved."""
+    def revision(self, key: str, revision: Revision, before: Document | None = None) -> bool:
+        """Check every approved version of the revision; False when it never was approved.
+
+        `before` is the document just before the revision's first version (for who wrote it)."""
         approved = [(v, d) for v, d in revision.versions if d.status is Status.APPROVED]
         if not approved:
             return False
         added = {_key(e.approval.raw): e for e in signature_evidence(revision)}
+        authors = content_authors(revision, before)
         for version, doc in approved:
             self.version(key, revision, added, version, doc)
+            self.self_approval(key, revision, authors, version, doc)
         return True
+
+    def self_approval(self, key: str, revision: Revision, authors: set[str], version: Version,
+                      doc: Document) -> None:
+        """A signer who wrote content of the revision, unless the type allows self-approval."""
+        policy = self.policies.at(version.commit)
+        doc_type = policy.types.get(doc.type or "") if not isinstance(policy, str) else None
+        if doc_type is None or doc_type.allow_self_approval:
+            return
+        for a in doc.approvals:
+            if a.meaning is Meaning.APPROVED and (a.email or "").lower() in authors:
+                self.fail((key, revision.number, _key(a.raw), "self"), version, doc,
+                          f"{a.name} <{a.email}> wrote content of revision {doc.revision} and approved it as "
+                          f"{a.role} (self-approval; type {doc_type.name} does not allow it)")
 
     def version(self, key: str, revision: Revision, added: dict[Any, SignatureEvidence],
                 version: Version, doc: Document) -> None:
@@ -181,19 +198,8 @@ def load_revisions(history: History, progress: Callable[[int, int], None] | None
             pass  # an unreadable version is in no state at all, approved least of all
         if progress is not None and (n % 250 == 0 or n == len(paths)):
             progress(n, len(paths))
-    result: dict[str, list[Revision]] = {}
-    for key, versions in history.lineages.items():
-        groups: list[Revision] = []
-        for v in versions:
-            doc = docs.get(v.blob) if v.blob is not None else None
-            if doc is None:
-                continue
-            if groups and groups[-1].number == doc.revision:
-                groups[-1] = Revision(doc.revision, (*groups[-1].versions, (v, doc)))
-            else:
-                groups.append(Revision(doc.revision, ((v, doc),)))
-        result[key] = groups
-    return result
+    return {key: group_revisions((v, docs.get(v.blob) if v.blob else None) for v in versions)
+            for key, versions in history.lineages.items()}
 
 
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str) -> Outcome:
@@ -202,8 +208,8 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
     outcome = Outcome(head, commits=len(history.commits))
     ids: set[str] = set()
     for key, groups in revisions.items():
-        for revision in groups:
-            if checker.revision(key, revision):
+        for i, revision in enumerate(groups):
+            if checker.revision(key, revision, groups[i - 1].last[1] if i else None):
                 outcome.revisions += 1
                 ids.add(revision.last[1].id or key)
     checker.check_commit_signatures()

@@ -17,7 +17,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:2px s
 h3{font-size:1rem;margin:1.4rem 0 .3rem}.meta{color:#555}.ok{color:#0a6b2d;font-weight:600}
 .fail{color:#b00020;font-weight:600}table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
 th,td{border:1px solid #c8c8c8;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#f0f0f0}.nw,td:first-child{white-space:nowrap}tr:nth-child(even) td{background:#fafafa}code{font:12px ui-monospace,Menlo,Consolas,monospace}
+th{background:#f0f0f0}.nw,td:first-child{white-space:nowrap}
+tr:nth-child(even) td{background:#fafafa}code{font:12px ui-monospace,Menlo,Consolas,monospace}
 .digest{word-break:break-all}.none{color:#777;font-style:italic}
 footer{margin-top:3rem;color:#555;font-size:.85rem;border-top:1px solid #ccc;padding-top:.5rem}
 @media print{body{margin:0;max-width:none;font-size:10.5px}h2{break-before:page}h2:first-of-type{break-before:auto}

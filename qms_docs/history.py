@@ -5,7 +5,7 @@ process and parsed once. A renamed or moved file keeps its lineage (SPEC: the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +45,19 @@ class Revision:
     def approved(self) -> tuple[Version, Document] | None:
         """The last version of this revision whose status is approved."""
         return next(((v, d) for v, d in reversed(self.versions) if d.status is Status.APPROVED), None)
+
+
+def group_revisions(versions: Iterable[tuple[Version, Document | DocumentError | None]]) -> list[Revision]:
+    """Consecutive readable versions with the same revision number, as Revisions, oldest first."""
+    groups: list[Revision] = []
+    for version, doc in versions:
+        if not isinstance(doc, Document):
+            continue  # deleted, or unreadable: in no state at all
+        if groups and groups[-1].number == doc.revision:
+            groups[-1] = Revision(doc.revision, (*groups[-1].versions, (version, doc)))
+        else:
+            groups.append(Revision(doc.revision, ((version, doc),)))
+    return groups
 
 
 class History:
@@ -135,16 +148,7 @@ class History:
 
     def revisions(self, key: str) -> list[Revision]:
         """The lineage's parsed versions grouped by revision number, oldest first."""
-        groups: list[Revision] = []
-        for version in self.lineages[key]:
-            doc = self.document(version)
-            if not isinstance(doc, Document):
-                continue
-            if groups and groups[-1].number == doc.revision:
-                groups[-1] = Revision(doc.revision, (*groups[-1].versions, (version, doc)))
-            else:
-                groups.append(Revision(doc.revision, ((version, doc),)))
-        return groups
+        return group_revisions((v, self.document(v)) for v in self.lineages[key])
 
     def latest(self, key: str) -> Document | None:
         """The newest readable state of a lineage (None when deleted or never readable)."""

@@ -184,3 +184,27 @@ def test_a_signature_added_on_a_branch_and_merged_verifies(qms_repo: Path) -> No
         env={"GIT_AUTHOR_DATE": tick(qms_repo), "GIT_COMMITTER_DATE": tick(qms_repo)})
     code, out, _ = verify(qms_repo)
     assert code == 1 and out.startswith(f"{short(forged)} WI-004 rev 2 ") and signed[:12] not in out
+
+
+def test_a_self_approval_in_old_history_is_found(qms_repo: Path) -> None:
+    qp = Doc(qms_repo, "QP-001", doc_path("QP-001"))
+    qp.release(body(1))
+    qp.draft(body(2), "Omar rewrote the steps.", author=PEOPLE["process-owner"])  # Omar writes revision 2 …
+    qp.sign("quality-manager")
+    own = qp.sign("process-owner")  # … and approves it himself
+    qp.release(body(3), "Clarified scope.")  # HEAD is clean again
+    code, out, _ = verify(qms_repo)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{short(own)} QP-001 rev 2 ({doc_path('QP-001')}): Omar Haddad <omar@acme.example> wrote content of "
+        f"revision 2 and approved it as process-owner (self-approval; type procedure does not allow it)")
+
+
+def test_self_approval_passes_where_the_type_allows_it(qms_repo: Path) -> None:
+    commit(qms_repo, {"qms.yml": QMS_YML.replace("review_months: 24}", "review_months: 24, allow_self_approval: true}", 1)},
+           "Allow self-approval of procedures", author=PEOPLE["quality-manager"])
+    qp = Doc(qms_repo, "QP-001", doc_path("QP-001"))
+    qp.draft(body(1), author=PEOPLE["process-owner"])
+    qp.sign("quality-manager")
+    qp.sign("process-owner")
+    assert verify(qms_repo)[0] == 0
