@@ -206,3 +206,35 @@ def test_a_generated_corpus_with_drafts_publishes_no_draft_text(make_corpus: Pat
     for path in drafted:
         doc_id = path.name[:path.name.index("-", path.name.index("-") + 1)]
         assert f"{doc_id} revision 2 · printed" in texts[f"{path.parent.name}/{path.stem}/index.html"]
+
+
+def test_mkdocs_serve_shows_the_effective_revision_and_never_the_draft(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    repo = make_site_repo(tmp_path / "repo")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+                            cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        html, deadline = "", time.monotonic() + 60
+        while time.monotonic() < deadline and "md-content" not in html:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    html = r.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.3)
+        assert "md-content" in html, "mkdocs serve did not answer within 60 s"
+        urls = re.findall(r'href="([^"#]*QP-001[^"#]*)"', html)
+        assert urls, "the home page links QP-001"
+        url = urllib.parse.urljoin(f"http://127.0.0.1:{port}/", urls[0])
+        with urllib.request.urlopen(url, timeout=5) as r:
+            doc = r.read().decode("utf-8")
+        assert "Control of Documented Information" in doc and "DRAFT-ONLY-TEXT" not in doc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
