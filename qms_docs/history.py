@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from qms_docs.errors import DocumentError, GitError
+from qms_docs.errors import DocumentError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
@@ -115,9 +115,7 @@ class History:
 
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
-        if gitlog.is_shallow(root):
-            raise GitError("this is a shallow clone: the history of the documents is missing; "
-                           "fetch it with `git fetch --unshallow` (in CI: fetch-depth: 0)")
+        gitlog.require_full_history(root)
         return cls(root, gitlog.log(root, revs, [documents_dir]), documents_dir)
 
     def __enter__(self) -> History:

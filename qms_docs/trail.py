@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from qms_docs import snapshot
-from qms_docs.errors import GitError, QmsError
+from qms_docs.errors import QmsError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
@@ -74,9 +74,7 @@ def open_trail(root: Path, doc_id: str, rev: str = "HEAD") -> Trail:
     head = runner.resolve(root, rev)
     if head is None:
         raise QmsError(f"{rev}: no such commit (is anything committed yet?)")
-    if gitlog.is_shallow(root):
-        raise GitError("this is a shallow clone: the history of the documents is missing; "
-                       "fetch it with `git fetch --unshallow` (in CI: fetch-depth: 0)")
+    gitlog.require_full_history(root)
     documents_dir = snapshot.config_at(root, head).documents_dir
     paths = paths_at(root, head, documents_dir, doc_id)
     commits = gitlog.log(root, [head], paths, follow=True) if len(paths) == 1 else []

@@ -120,5 +120,8 @@ def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def is_shallow(root: Path) -> bool:
-    return runner.git_text(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+def require_full_history(root: Path) -> None:
+    """GitError when the clone is shallow: the documents' history (signatures, authors) is missing."""
+    if runner.git_text(root, "rev-parse", "--is-shallow-repository").strip() == "true":
+        raise GitError("this is a shallow clone: the history of the documents is missing; "
+                       "fetch it with `git fetch --unshallow` (in CI: fetch-depth: 0)")

@@ -55,30 +55,24 @@ def resolve(root: Path, rev: str) -> str | None:
     return out.decode().strip() or None
 
 
-def list_tree(root: Path, rev: str, under: str) -> list[tuple[str, str]]:
-    """(path, blob id) of every file below `under` in commit `rev`."""
-    out = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", under)
-    entries = []
+def _records(out: bytes) -> Iterator[tuple[list[bytes], str]]:
+    """(meta fields, path) of each `META<TAB>PATH` record of a -z listing."""
     for record in out.split(b"\0"):
         if record:
             meta, path = record.split(b"\t", 1)
-            _, kind, oid = meta.split()
-            if kind == b"blob":
-                entries.append((path.decode("utf-8", "surrogateescape"), oid.decode()))
-    return entries
+            yield meta.split(), path.decode("utf-8", "surrogateescape")
+
+
+def list_tree(root: Path, rev: str, under: str) -> list[tuple[str, str]]:
+    """(path, blob id) of every file below `under` in commit `rev`."""
+    out = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", under)
+    return [(path, oid.decode()) for (_, kind, oid), path in _records(out) if kind == b"blob"]
 
 
 def list_index(root: Path, under: str) -> list[tuple[str, str]]:
     """(path, blob id) of every staged file below `under`; honours GIT_INDEX_FILE."""
     out = git(root, "ls-files", "--stage", "-z", "--", under)
-    entries = []
-    for record in out.split(b"\0"):
-        if record:
-            meta, path = record.split(b"\t", 1)
-            _, oid, stage = meta.split()
-            if stage == b"0":
-                entries.append((path.decode("utf-8", "surrogateescape"), oid.decode()))
-    return entries
+    return [(path, oid.decode()) for (_, oid, stage), path in _records(out) if stage == b"0"]
 
 
 class BlobReader:
