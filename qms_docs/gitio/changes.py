@@ -5,15 +5,13 @@ the documents it must."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 from qms_docs.gitio import runner
-from qms_docs.gitio.log import Change
+from qms_docs.gitio.log import Change, raw_entries
 
-_RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
 INDEX = ":index"  # compare with the staged content
 WORKTREE = ":worktree"  # compare with the tracked files on disk
 
@@ -25,17 +23,7 @@ def is_null(oid: str) -> bool:
 
 def parse_raw(out: bytes) -> list[Change]:
     """Parse `git diff --raw -z` output."""
-    tokens, changes, i = out.split(b"\0"), [], 0
-    while i < len(tokens):
-        raw = _RAW.match(tokens[i])
-        if raw is None:
-            i += 1
-            continue
-        old_blob, blob, status = (g.decode() for g in raw.group(1, 2, 3))
-        paths = [t.decode("utf-8", "surrogateescape") for t in tokens[i + 1:i + (3 if status in "RC" else 2)]]
-        i += 1 + len(paths)
-        changes.append(Change(status, paths[-1], paths[0], blob, old_blob))
-    return changes
+    return raw_entries(out.split(b"\0"))[0]
 
 
 def changed_files(root: Path, base: str | None, head: str = INDEX, paths: tuple[str, ...] = ()) -> list[Change]:

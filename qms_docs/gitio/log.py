@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qms_docs.errors import GitError
@@ -18,6 +18,7 @@ from qms_docs.gitio import runner
 _FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%cn", "%ce", "%ct")
 _FORMAT = "commit%x00" + "%x00".join(_FIELDS) + "%x00"
 _RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
+_OID = re.compile(rb"^[0-9a-f]{40,64}$")
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,16 @@ class Commit:
     committer_name: str
     committer_email: str
     committed: dt.datetime
-    changes: tuple[Change, ...] = ()
+    changes: tuple[Change, ...] = ()  # against the first parent (all files for a root commit)
+    parent_changes: tuple[tuple[Change, ...], ...] = ()  # a merge (with `merges=True`): against each parent, in order
 
     @property
     def short(self) -> str:
         return self.sha[:12]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
 
 
 def _time(value: bytes) -> dt.datetime:
@@ -62,6 +68,29 @@ def _text(value: bytes) -> str:
 
 def _path(value: bytes) -> str:
     return value.decode("utf-8", "surrogateescape")
+
+
+def raw_entries(tokens: list[bytes], i: int = 0) -> tuple[list[Change], int]:
+    """The raw diff entries (`--raw -z`) starting at token `i`, and the index of the first token after them.
+
+    The one parser of raw diff output: `git log --raw`, `git diff --raw` and `git diff-tree --raw` all use it."""
+    changes, n = [], len(tokens)
+    while i < n:
+        token = tokens[i].lstrip(b"\n")
+        if not token:
+            i += 1
+            continue
+        raw = _RAW.match(token)
+        if raw is None:
+            break
+        old_blob, blob, status = raw.group(1).decode(), raw.group(2).decode(), raw.group(3).decode()
+        if status in "RC":
+            old, new, i = _path(tokens[i + 1]), _path(tokens[i + 2]), i + 3
+        else:
+            old = new = _path(tokens[i + 1])
+            i += 2
+        changes.append(Change(status, new, old, blob, old_blob))
+    return changes, i
 
 
 def parse_log(out: bytes) -> Iterator[Commit]:
@@ -77,36 +106,64 @@ def parse_log(out: bytes) -> Iterator[Commit]:
             raise GitError(f"unexpected output from git log near {marker[:40]!r}")
         sha, parents, an, ae, at, cn, ce, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
         i += 1 + len(_FIELDS)
-        changes = []
-        while i < n:
-            token = tokens[i].lstrip(b"\n")
-            if not token:
-                i += 1
-                continue
-            raw = _RAW.match(token)
-            if raw is None:
-                break
-            old_blob, blob, status = raw.group(1).decode(), raw.group(2).decode(), raw.group(3).decode()
-            if status in "RC":
-                old, new, i = _path(tokens[i + 1]), _path(tokens[i + 2]), i + 3
-            else:
-                old = new = _path(tokens[i + 1])
-                i += 2
-            changes.append(Change(status, new, old, blob, old_blob))
+        changes, i = raw_entries(tokens, i)
         yield Commit(sha.decode(), tuple(p.decode() for p in parents.split()), _text(an), _text(ae), _time(at),
                      _text(cn), _text(ce), _time(ct), tuple(changes))
 
 
 def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_parent: bool = False,
-        follow: bool = False) -> list[Commit]:
+        follow: bool = False, merges: bool = False, full_history: bool = False) -> list[Commit]:
     """Commits reachable from `revs` (e.g. ["HEAD"], ["base..head"], ["new", "--not", "--all"]),
     oldest first, with the changes under `paths` (renames detected). With `follow` (one path),
-    the file is followed back through its renames as `git log --follow` does."""
+    the file is followed back through its renames as `git log --follow` does.
+
+    Plain `git log --raw` lists no changes for a merge commit. With `merges`, a merge carries its
+    changes against its first parent in `changes` and against every parent in `parent_changes`
+    (one extra `git diff-tree` process for all merges, never one per commit). With
+    `full_history`, git does not simplify history by `paths`: a side branch whose changes a merge
+    discarded is still listed."""
     args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", f"--format={_FORMAT}"]
     args += ["--first-parent"] if first_parent else []
+    args += ["--diff-merges=first-parent"] if merges else []
+    args += ["--full-history"] if full_history else []
     args += ["--follow"] if follow else ["--reverse"]  # git cannot combine --follow with --reverse
     commits = list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
+    if merges and not first_parent:
+        commits = _with_parent_changes(root, commits, paths)
     return commits[::-1] if follow else commits
+
+
+def merge_changes(root: Path, merges: Sequence[Commit], paths: Sequence[str] = ()) -> dict[str, tuple[tuple[Change, ...], ...]]:
+    """merge sha -> its changes under `paths` against each of its parents, in parent order.
+
+    One `git diff-tree --stdin` for all merges, fed a line `MERGE PARENT` per parent. `git log -m`
+    cannot be used: it leaves out the record of a parent with an empty diff, so its records cannot
+    be matched to parents; `--always` makes diff-tree print every record, in input order."""
+    pairs = [(m.sha, p) for m in merges for p in m.parents]
+    if not pairs:
+        return {}
+    stdin = "".join(f"{m} {p}\n" for m, p in pairs).encode()
+    out = runner.git(root, "diff-tree", "--stdin", "--always", "-r", "--raw", "-z", "--no-abbrev", "-M",
+                     "--no-color", "--no-ext-diff", "--", *paths, input=stdin)
+    tokens, i = out.split(b"\0"), 0
+    found: list[tuple[Change, ...]] = []
+    while i < len(tokens):
+        token = tokens[i].strip(b"\n")
+        i += 1
+        if _OID.match(token):
+            entries, i = raw_entries(tokens, i)
+            found.append(tuple(entries))
+    if len(found) != len(pairs):
+        raise GitError(f"git diff-tree gave {len(found)} diffs for {len(pairs)} merge parents")
+    result: dict[str, list[tuple[Change, ...]]] = {}
+    for (sha, _), diff in zip(pairs, found, strict=True):
+        result.setdefault(sha, []).append(diff)
+    return {sha: tuple(diffs) for sha, diffs in result.items()}
+
+
+def _with_parent_changes(root: Path, commits: list[Commit], paths: Sequence[str]) -> list[Commit]:
+    by_merge = merge_changes(root, [c for c in commits if c.is_merge], paths)
+    return [replace(c, parent_changes=by_merge[c.sha]) if c.sha in by_merge else c for c in commits]
 
 
 def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
