@@ -8,12 +8,24 @@ import shutil
 import sys
 from pathlib import Path
 
+from qms_docs import branches
 from qms_docs.commands.init import HOOKS, template
-from qms_docs.errors import UsageError
+from qms_docs.config import load_config
+from qms_docs.errors import ConfigError, QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import runner
 
 MARKER = "# qms-docs-server-hook"
+SHIM_MARKER = "qms-docs-shim"
+PRE_COMMIT_FRAMEWORK = ("pre-commit.com", "ID: 138fd403")  # what the pre-commit framework's hook scripts carry
+FRAMEWORK_CONFIG = ".pre-commit-config.yaml"
+FRAMEWORK_HINT = """this repository uses the pre-commit framework, which runs the git hooks itself: `qms install-hooks`
+would set core.hooksPath, and `pre-commit install` then refuses ("Cowardly refusing...").
+Add the qms-docs hooks to {config} instead:
+  - repo: https://github.com/<owner>/qms-docs
+    rev: v<release>   # a release tag
+    hooks: [{{id: qms-check}}, {{id: qms-commit-msg}}, {{id: qms-merge-ids}}, {{id: qms-push}}]
+then run `pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-merge-commit --hook-type pre-push`"""
 SERVER_HOOK = """#!/bin/sh
 {marker}: installed by `qms install-hooks --server`; run it again to update this file.
 # A pre-receive hook that was here before runs first (pre-receive.legacy); if it refuses, so does this.
@@ -38,9 +50,46 @@ def is_our_script(path: Path) -> bool:
         return False
 
 
+class HooksRefused(QmsError):
+    """core.hooksPath would silently switch off hooks that are installed now."""
+
+
+def local_hooks(root: Path) -> dict[str, Path]:
+    """name -> file of each hook git runs today from the repository's own hooks folder (not samples)."""
+    folder = root / runner.git_text(root, "rev-parse", "--git-common-dir").strip() / "hooks"
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir())
+            if p.is_file() and os.access(p, os.X_OK) and not p.name.endswith(".sample")
+            and SHIM_MARKER not in p.read_text(encoding="utf-8", errors="replace")}
+
+
+def check_coexistence(root: Path) -> list[str]:
+    """Refuse when core.hooksPath would switch off hooks in use; the lines saying which hooks are chained."""
+    found = local_hooks(root)
+    framework = (root / FRAMEWORK_CONFIG).exists() or any(
+        m in p.read_text(encoding="utf-8", errors="replace") for p in found.values() for m in PRE_COMMIT_FRAMEWORK)
+    if framework:
+        raise HooksRefused("install-hooks: " + FRAMEWORK_HINT.format(config=FRAMEWORK_CONFIG))
+    old = runner.config_value(root, "core.hooksPath")
+    if old and Path(old) not in (Path("hooks"), root / "hooks"):
+        raise HooksRefused(f"install-hooks: core.hooksPath is already {old}; its hooks would stop running. "
+                           f"Copy them into hooks/ (or call them from the qms-docs shims), then "
+                           f"`git config --unset core.hooksPath` and run this again")
+    lost = sorted(set(found) - set(HOOKS))
+    if lost:
+        raise HooksRefused(f"install-hooks: core.hooksPath would switch off {', '.join(f'.git/hooks/{n}' for n in lost)} "
+                           f"(qms-docs has no shim of that name to chain it). Move each into hooks/ (committed: "
+                           f"it then runs for everyone) or delete it, then run this again")
+    return [f"kept .git/hooks/{name}: the qms-docs shim runs it first" for name in found]
+
+
 def install_client(root: Path) -> list[str]:
-    """Point core.hooksPath at the committed shims in hooks/ (restoring any shim that is missing)."""
-    done = []
+    """Point core.hooksPath at the committed shims in hooks/ (restoring any shim that is missing).
+
+    A hook already in .git/hooks keeps running: the shim of the same name runs it first. Hooks that
+    cannot be chained, another core.hooksPath, or the pre-commit framework make it refuse instead."""
+    done = check_coexistence(root)
     for name in HOOKS:
         shim = root / "hooks" / name
         if not shim.exists():
@@ -55,7 +104,11 @@ def install_client(root: Path) -> list[str]:
                 + ": git now runs the pre-commit, commit-msg and pre-push checks of qms-docs")
     if shutil.which("qms") is None:
         done.append("warning: `qms` is not on PATH, and the hooks call it; install qms-docs where git can find it")
-    return done
+    try:
+        note = branches.warning(root, load_config(root).protected_branches)
+    except ConfigError:
+        note = None
+    return [*done, note.rstrip("\n")] if note else done
 
 
 def install_server(git_dir: Path) -> list[str]:
