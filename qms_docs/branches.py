@@ -5,6 +5,7 @@ One `git for-each-ref` process: cheap enough for `qms check` (see bench/bench_ch
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,13 @@ def warning(root: Path, protected: tuple[str, ...]) -> str | None:
     if not protected or not (root / ".git").exists():
         return None
     return unguarded(read(root), protected)
+
+
+def note_unguarded(root: Path, protected: tuple[str, ...]) -> None:
+    """Say on stderr (the findings and the exit code stay as they are) when pushes would go unguarded."""
+    note = warning(root, protected)
+    if note:
+        sys.stderr.write(note)
 
 
 def current_branch(root: Path) -> str | None:
