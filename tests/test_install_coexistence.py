@@ -99,3 +99,22 @@ def test_install_hooks_again_is_quiet_about_its_own_shims(repo: Path) -> None:
     for _ in range(2):
         result = qms("install-hooks", cwd=repo)
         assert result.returncode == 0 and "kept" not in result.stdout
+
+
+def test_an_older_shim_is_brought_up_to_date_to_chain_a_local_hook(repo: Path) -> None:
+    old = "#!/bin/sh\n# qms-docs hook shim (qms-docs-shim)\nexec qms hook pre-commit \"$@\"\n"
+    (repo / "hooks" / "pre-commit").write_text(old, encoding="utf-8")
+    local_hook(repo, "pre-commit", 'echo "lint ran" >> "$(git rev-parse --git-dir)/lint.log"\n')
+    installed = qms("install-hooks", cwd=repo)
+    assert installed.returncode == 0 and "updated hooks/pre-commit" in installed.stdout
+    assert (repo / "hooks" / "pre-commit").read_text() == shims()["hooks/pre-commit"]
+    assert commit_as(repo, {QP1: make_document("QP-001", revision=2, status="draft")}, "QP-001: start revision 2",
+                     AUTHOR).returncode == 0
+    assert (repo / ".git" / "lint.log").read_text() == "lint ran\n"
+
+
+def test_a_team_hook_of_the_same_name_in_hooks_cannot_chain_and_is_refused(repo: Path) -> None:
+    (repo / "hooks" / "pre-commit").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    local_hook(repo, "pre-commit", "exit 0\n")
+    result = qms("install-hooks", cwd=repo)
+    assert result.returncode == 1 and "would switch off .git/hooks/pre-commit" in result.stderr

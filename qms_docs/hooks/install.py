@@ -17,6 +17,7 @@ from qms_docs.gitio import runner
 
 MARKER = "# qms-docs-server-hook"
 SHIM_MARKER = "qms-docs-shim"
+CHAINS = "--git-common-dir"  # what a shim that runs the local hook of its name first contains
 PRE_COMMIT_FRAMEWORK = ("pre-commit.com", "ID: 138fd403")  # what the pre-commit framework's hook scripts carry
 FRAMEWORK_CONFIG = ".pre-commit-config.yaml"
 FRAMEWORK_HINT = """this repository uses the pre-commit framework, which runs the git hooks itself: `qms install-hooks`
@@ -61,7 +62,11 @@ def local_hooks(root: Path) -> dict[str, Path]:
         return {}
     return {p.name: p for p in sorted(folder.iterdir())
             if p.is_file() and os.access(p, os.X_OK) and not p.name.endswith(".sample")
-            and SHIM_MARKER not in p.read_text(encoding="utf-8", errors="replace")}
+            and not _ours(p.read_text(encoding="utf-8", errors="replace"))}
+
+
+def _ours(text: str) -> bool:
+    return SHIM_MARKER in text or MARKER in text
 
 
 def check_coexistence(root: Path) -> list[str]:
@@ -76,12 +81,27 @@ def check_coexistence(root: Path) -> list[str]:
         raise HooksRefused(f"install-hooks: core.hooksPath is already {old}; its hooks would stop running. "
                            f"Copy them into hooks/ (or call them from the qms-docs shims), then "
                            f"`git config --unset core.hooksPath` and run this again")
-    lost = sorted(set(found) - set(HOOKS))
+    lost = sorted(n for n in found if n not in HOOKS or not _chains(root / "hooks" / n))
     if lost:
         raise HooksRefused(f"install-hooks: core.hooksPath would switch off {', '.join(f'.git/hooks/{n}' for n in lost)} "
-                           f"(qms-docs has no shim of that name to chain it). Move each into hooks/ (committed: "
-                           f"it then runs for everyone) or delete it, then run this again")
-    return [f"kept .git/hooks/{name}: the qms-docs shim runs it first" for name in found]
+                           f"(no qms-docs shim in hooks/ runs it). Move each into hooks/ (committed: it then runs "
+                           f"for everyone) or delete it, then run this again")
+    done = []
+    for name in found:
+        shim = root / "hooks" / name
+        if shim.exists() and CHAINS not in shim.read_text(encoding="utf-8", errors="replace"):
+            write_atomic(shim, template(f"hooks/{name}"))
+            done.append(f"updated hooks/{name} to the current qms-docs shim, which runs .git/hooks/{name} first; commit it")
+        done.append(f"kept .git/hooks/{name}: the qms-docs shim runs it first")
+    return done
+
+
+def _chains(shim: Path) -> bool:
+    """Whether hooks/NAME is (or will be) a qms-docs shim that can run the local hook of its name first."""
+    if not shim.exists():
+        return True  # written from the template below
+    text = shim.read_text(encoding="utf-8", errors="replace")
+    return CHAINS in text or SHIM_MARKER in text  # an older qms-docs shim is brought up to date
 
 
 def install_client(root: Path) -> list[str]:
