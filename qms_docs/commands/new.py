@@ -26,15 +26,20 @@ def ids_on_branches(root: Path, doc_type: DocType, documents_dir: str) -> set[st
     """The ids of the type that any local or remote-tracking branch already uses (in a document's
     `id:` line or its file name), so that parallel branches never create the same next id.
 
-    Two git processes however many branches: `for-each-ref`, then one `git grep` over every branch tip."""
+    Three git processes however many branches: the branch tips, their documents folders (branches
+    that agree there are read once), and one `git grep` over those folders."""
     if not (root / ".git").exists():
         return set()
     tips = runner.git(root, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes", check=False)
-    commits = sorted(set(tips.decode().split()))
-    if not commits:
+    specs = "".join(f"{tip}:{documents_dir}\n" for tip in sorted(set(tips.decode().split())))
+    if not specs:
+        return set()
+    found = runner.git(root, "cat-file", "--batch-check=%(objecttype) %(objectname)", input=specs.encode(), check=False)
+    trees = sorted({line.split()[1] for line in found.decode().splitlines() if line.startswith("tree ")})
+    if not trees:
         return set()
     pattern = rf"^id:[[:space:]]*[\"']?{doc_type.prefix}-[0-9]"
-    out = runner.git(root, "grep", "-I", "-E", "--no-color", "-e", pattern, *commits, "--", documents_dir, check=False)
+    out = runner.git(root, "grep", "-I", "-E", "--no-color", "-e", pattern, *trees, check=False)
     return set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}\b", out.decode("utf-8", "replace")))
 
 
