@@ -15,7 +15,7 @@ from qms_docs.cli import cli
 from qms_docs.config import parse_config
 from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding, Severity
-from tests.builders import PEOPLE, QMS_YML, commit, doc_path, make_document
+from tests.builders import PEOPLE, QMS_YML, commit, doc_path, git, make_document
 
 TODAY = dt.date(2026, 11, 22)
 EXCLUDING = QMS_YML + 'exclusions:\n  "8.3": "We build to customer drawings and design nothing."\n'
@@ -112,3 +112,22 @@ def test_any_role_holder_and_a_listed_reviewer_may_record_a_review() -> None:
     assert config.may_review("jane@acme.example") and config.review_role("jane@acme.example") == "quality-manager"
     assert config.review_role("omar@acme.example") == "reviewers"  # listed there too: the review is recorded as such
     assert not config.may_review("sam@acme.example") and config.review_role("sam@acme.example") is None
+
+
+def test_a_listed_reviewer_records_a_review_that_check_and_verify_accept(qms_repo: Path) -> None:
+    priya = ("Priya Nair", "priya@acme.example")
+    config = QMS_YML.replace("roles:\n", "roles:\n  reviewers: [priya@acme.example]\n")
+    draft = make_document("QP-001", status="draft", effective_date=None).replace(
+        "status: \"draft\"\n", "status: \"draft\"\neffective_date: 2026-12-01\n")
+    commit(qms_repo, {"qms.yml": config}, "Reviewers role", author=PEOPLE["quality-manager"])
+    commit(qms_repo, {QP1: draft}, "QP-001: draft")
+    for person, args in ((priya, ["--meaning", "reviewed", "--role", "reviewers"]),
+                         (PEOPLE["quality-manager"], []), (PEOPLE["process-owner"], [])):
+        git(qms_repo, "config", "user.name", person[0])
+        git(qms_repo, "config", "user.email", person[1])
+        code, out, err = qms("approve", "QP-001", *args, "--commit", "--repo", str(qms_repo))
+        assert code == 0, err
+    assert "role: reviewers" in (qms_repo / QP1).read_text() and "status: approved" in (qms_repo / QP1).read_text()
+    assert qms("check", "--repo", str(qms_repo))[:2] == (0, "0 errors, 0 warnings\n")
+    code, out, _ = qms("verify", "--repo", str(qms_repo))
+    assert code == 0, out
