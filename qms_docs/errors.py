@@ -19,6 +19,13 @@ class ConfigError(UsageError):
     """qms.yml is missing or invalid (exit 2); the message names the file and key."""
 
 
+class FileWriteError(QmsError):
+    """A file could not be written (read-only folder, disk full, file too large): exit 2, like any
+    problem of the environment rather than of the documents; the message names the path."""
+
+    exit_code = 2
+
+
 class DocumentError(QmsError):
     """A document cannot be read; carries the path and line for a QMS001/QMS002 finding."""
 
