@@ -69,8 +69,8 @@ def _date(root: Path, doc: Document, text: str | None, effective: dt.date) -> st
         changes["change_summary"] = text
     before = len(doc.current_approvals())
     _documents.rewrite(root, doc, changes)
-    stale = f"; the {before} signature{'s' * (before != 1)} already given no longer match and must be given " \
-            f"again" \
-        if before and (doc.effective_date != effective or text not in (None, doc.change_summary)) else ""
+    changed = doc.effective_date != effective or text not in (None, doc.change_summary)
+    stale = f"; {before} signature{'s' * (before != 1)} already given {'is' if before == 1 else 'are'} now stale " \
+            f"and must be given again" if before and changed else ""
     return f"{doc.path}: {doc.id} revision {doc.revision} ({doc.status}) takes effect on {effective.isoformat()}" \
            f"{stale}"
