@@ -85,3 +85,15 @@ def test_withdrawal_is_dated_and_signed_like_any_revision(qms_repo: Path) -> Non
     again = qms(qms_repo, "approve", "QP-001", "--meaning", "reviewed")
     assert again.exit_code == 1 and "already signed by every required role" in again.stderr
     assert qms(qms_repo, "check").exit_code == 0
+
+
+def test_a_withdrawal_without_a_date_says_how_to_add_it(qms_repo: Path) -> None:
+    path = add(qms_repo, make_document("QP-001", revision=4, status="obsolete", effective_date=None,
+                                       change_summary="Replaced by QP-007."))
+    sign_as(qms_repo, JANE)
+    assert qms(qms_repo, "approve", "QP-001").exit_code == 0
+    before = path.read_bytes()
+    sign_as(qms_repo, OMAR)
+    refused = qms(qms_repo, "approve", "QP-001")
+    assert refused.exit_code == 1 and "a line `effective_date: YYYY-MM-DD` in its front matter" in refused.stderr
+    assert "qms revise" not in refused.stderr and path.read_bytes() == before

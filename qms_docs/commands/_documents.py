@@ -24,7 +24,7 @@ def editing(root: Path) -> Iterator[None]:
     once must not both read it before either writes (one signature would be lost). The lock is a
     file in the git folder (`qms-edit.lock`), so it is never committed."""
     out = runner.git(root, "rev-parse", "--git-path", "qms-edit.lock", check=False).decode().strip()
-    with locked(root / out if out else root / ".git" / "qms-edit.lock"):
+    with locked(root / out if out else root / ".qms-edit.lock"):  # no git folder: beside qms.yml
         yield
 
 

@@ -124,10 +124,11 @@ def check_effective_date(doc: Document, complete: bool) -> None:
     if complete and doc.effective_date is None:
         earlier = " (this makes the signatures already given stale: they must be given again)" \
             if doc.current_approvals() else ""
+        how = f"`qms revise {doc.id} --effective YYYY-MM-DD`" if doc.status is not Status.OBSOLETE else \
+            "a line `effective_date: YYYY-MM-DD` in its front matter (`qms obsolete` writes it)"
         raise QmsError(f"{doc.path}: revision {doc.revision} has no `effective_date`, and it is signed content: "
-                       f"set it before the last signature with `qms revise {doc.id} --effective YYYY-MM-DD` "
-                       f"(the day revision {doc.revision} takes effect){earlier}, then run `qms approve "
-                       f"{doc.id}` again")
+                       f"set it before the last signature with {how} (the day revision {doc.revision} takes "
+                       f"effect){earlier}, then run `qms approve {doc.id}` again")
 
 
 def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, doc: Document) -> dict[str, Any]:
