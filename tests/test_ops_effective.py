@@ -27,11 +27,12 @@ def test_revise_with_effective_sets_the_date_before_anyone_signs(qms_repo: Path)
     assert check.exit_code == 0, check.stdout
 
 
+@pytest.mark.parametrize("command", ["revise", "obsolete"])
 @pytest.mark.parametrize("value", ["2026-02-30", "15.12.2026", "tomorrow", "2026-12-15T10:00"])
-def test_an_invalid_effective_date_is_a_usage_error(qms_repo: Path, value: str) -> None:
+def test_an_invalid_effective_date_is_a_usage_error(qms_repo: Path, value: str, command: str) -> None:
     path = add(qms_repo, make_document("QP-001", body=BODY))
     before = path.read_bytes()
-    result = qms(qms_repo, "revise", "QP-001", "-m", "Change", "--effective", value)
+    result = qms(qms_repo, command, "QP-001", "-m", "Change", "--effective", value)
     assert result.exit_code == 2
     assert "--effective" in result.stderr and value in result.stderr and "Traceback" not in result.output
     assert path.read_bytes() == before
