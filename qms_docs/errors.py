@@ -19,13 +19,6 @@ class ConfigError(UsageError):
     """qms.yml is missing or invalid (exit 2); the message names the file and key."""
 
 
-class FileWriteError(QmsError):
-    """A file could not be written (read-only folder, disk full, file too large): exit 2, like any
-    problem of the environment rather than of the documents; the message names the path."""
-
-    exit_code = 2
-
-
 class DocumentError(QmsError):
     """A document cannot be read; carries the path and line for a QMS001/QMS002 finding."""
 
@@ -44,3 +37,14 @@ class GitError(QmsError):
     """git failed or the repository lacks what a command needs (exit 2)."""
 
     exit_code = 2
+
+
+class IOFailure(UsageError):
+    """The file system refused a read or write the command needed (exit 2); names the path."""
+
+
+def io_error(error: OSError) -> IOFailure:
+    """An OSError as one line naming the file: `path: No such file or directory`."""
+    reason = error.strerror or type(error).__name__
+    names = [str(n) for n in (error.filename, error.filename2) if n is not None]
+    return IOFailure(f"{' -> '.join(names)}: {reason}" if names else f"{reason}: {error}")

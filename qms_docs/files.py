@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from qms_docs.errors import FileWriteError, QmsError
+from qms_docs.errors import IOFailure, QmsError
 
 _REASONS = {
     errno.ENOSPC: "no space left on the device",
@@ -28,7 +28,7 @@ _REASONS = {
 def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     """Replace (or with `create`, newly create) `path` so that no reader ever sees half a file.
 
-    On any I/O error: FileWriteError naming the path, the old file untouched, no temporary file left."""
+    On any I/O error: IOFailure naming the path, the old file untouched, no temporary file left."""
     existed = path.exists()
     tmp: str | None = None
     try:
@@ -36,7 +36,7 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         except OSError as e:
-            raise FileWriteError(f"{path}: cannot create a file in the folder {path.parent}: {_reason(e)}; "
+            raise IOFailure(f"{path}: cannot create a file in the folder {path.parent}: {_reason(e)}; "
                                  f"{_outcome(existed)}") from None
         try:
             with os.fdopen(fd, "wb") as f:
@@ -52,7 +52,7 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
             else:
                 os.replace(tmp, path)
         except OSError as e:
-            raise FileWriteError(f"{path}: could not be written: {_reason(e)}; {_outcome(existed)}") from None
+            raise IOFailure(f"{path}: could not be written: {_reason(e)}; {_outcome(existed)}") from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -84,7 +84,7 @@ def locked(lock_file: Path, *, timeout: float | None = None) -> Iterator[None]:
     try:
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as e:
-        raise FileWriteError(f"{lock_file}: cannot create the lock file that serialises edits: {_reason(e)}; "
+        raise IOFailure(f"{lock_file}: cannot create the lock file that serialises edits: {_reason(e)}; "
                              f"nothing was written") from None
     try:
         deadline = time.monotonic() + wait
