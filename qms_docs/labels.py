@@ -1,4 +1,4 @@
-"""Every label the published site and the audit report (`qms report`) show, in one place: one `Labels` per language.
+"""Every label the published site shows, in one place: one `Labels` per language.
 
 English is the only language for now; a translation is another `Labels(...)` instance giving each
 field in that language. Labels are plain text (templates escape them); `{name}` marks a value that
