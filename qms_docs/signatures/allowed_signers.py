@@ -152,7 +152,9 @@ def _parse_line(number: int, line: str) -> AllowedSigner:
     first, after = _split_token(rest)
     if first not in KEY_TYPES and first not in FOREIGN_KEY_TYPES:
         options, rest = _split_options(rest)
-        first, after = _split_token(rest)
+        candidate, (first, after) = first, _split_token(rest)
+        if first not in KEY_TYPES and first not in FOREIGN_KEY_TYPES:
+            raise _LineError(f"unknown key type or option {candidate!r}")
     key = _parse_key(first, after)
     signer = AllowedSigner(number, principals, key)
     return _with_options(signer, options) if options else signer
