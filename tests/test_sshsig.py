@@ -176,3 +176,12 @@ def test_armour_round_trips_byte_for_byte(keys: dict[str, Path]) -> None:
     for key in ("ed25519", "rsa"):
         armored = ssh_sign(keys[key], STATEMENT)
         assert parse_armored(armored).to_armored() == armored
+
+
+def test_reading_signatures_loads_cryptography_only_when_one_is_verified() -> None:
+    import sys
+
+    code = ("import sys; import qms_docs.signatures.sshsig, qms_docs.signatures.allowed_signers, "
+            "qms_docs.signatures.statement, qms_docs.signatures.signer; print('cryptography' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"

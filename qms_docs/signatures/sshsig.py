@@ -2,7 +2,7 @@
 
 A verdict never raises: malformed armour, bad base64, truncated blobs and absurd lengths all become a
 reason. Supported keys: ssh-ed25519, ecdsa-sha2-nistp256/384/521, RSA with rsa-sha2-256/512 (never
-SHA-1 `ssh-rsa` signatures, never RSA keys under 2048 bits). Certificates and security keys are refused.
+SHA-1 `ssh-rsa` signatures, never RSA keys under 2048 bits: see keys.py). Certificates and security keys are refused.
 """
 
 from __future__ import annotations
@@ -14,14 +14,7 @@ import hashlib
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
-
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
 from qms_docs.signatures.statement import missing_fields, statement_of
@@ -30,14 +23,7 @@ NAMESPACE = "qms-approval"
 BEGIN, END = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
 MAGIC = b"SSHSIG"
 MAX_ARMORED = 65536
-MIN_RSA_BITS = 2048
 _HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
-_CURVES: dict[str, tuple[ec.EllipticCurve, hashes.HashAlgorithm]] = {
-    "ecdsa-sha2-nistp256": (ec.SECP256R1(), hashes.SHA256()),
-    "ecdsa-sha2-nistp384": (ec.SECP384R1(), hashes.SHA384()),
-    "ecdsa-sha2-nistp521": (ec.SECP521R1(), hashes.SHA512()),
-}
-_RSA_FORMATS: dict[str, hashes.HashAlgorithm] = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}
 
 
 @dataclass(frozen=True)
@@ -136,22 +122,26 @@ def parse_blob(blob: bytes) -> Signature:
         raise MalformedSignature("the signature is not SSHSIG version 1")
     key_blob = reader.string()
     namespace, reserved = reader.string(), reader.string()
-    hash_algorithm = _ascii(reader.string(), "hash algorithm")
+    hash_algorithm = ascii_text(reader.string(), "hash algorithm")
     sig_blob = reader.string()
     reader.end()
     if hash_algorithm not in _HASHES:
         raise MalformedSignature(f"hash algorithm {hash_algorithm!r} is not sha256 or sha512")
-    key_type = _ascii(WireReader(key_blob).string(), "key type")
+    key_type = ascii_text(WireReader(key_blob).string(), "key type")
     inner = WireReader(sig_blob)
-    sig_format, sig_bytes = _ascii(inner.string(), "signature format"), inner.string()
+    sig_format, sig_bytes = ascii_text(inner.string(), "signature format"), inner.string()
     inner.end()
     return Signature(PublicKey(key_type, key_blob), namespace, reserved, hash_algorithm, sig_format, sig_bytes)
 
 
 def check_signature(sig: Signature, message: bytes) -> str | None:
     """None when the key's signature over the signed data holds; else why not."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+    from qms_docs.signatures.keys import verify_raw  # cryptography loads on the first signature, not on import
+
     try:
-        _verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
+        verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
     except InvalidSignature:
         return "the signature does not match the statement (changed after signing, or signed by another key)"
     except (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError) as e:
@@ -159,46 +149,7 @@ def check_signature(sig: Signature, message: bytes) -> str | None:
     return None
 
 
-def _verify_raw(key: PublicKey, sig_format: str, sig_bytes: bytes, data: bytes) -> None:
-    public = _public_key(key.key_type, key.blob)
-    if isinstance(public, Ed25519PublicKey):
-        _require(sig_format == "ssh-ed25519", f"signature format {sig_format!r} does not fit an ssh-ed25519 key")
-        public.verify(sig_bytes, data)
-    elif isinstance(public, ec.EllipticCurvePublicKey):
-        _require(sig_format == key.key_type, f"signature format {sig_format!r} does not fit an {key.key_type} key")
-        reader = WireReader(sig_bytes)
-        r, s = reader.mpint(), reader.mpint()
-        reader.end()
-        public.verify(encode_dss_signature(r, s), data, ec.ECDSA(_CURVES[key.key_type][1]))
-    else:
-        _require(sig_format in _RSA_FORMATS, f"signature format {sig_format!r} is refused (RSA needs rsa-sha2-256/512)")
-        public.verify(sig_bytes, data, padding.PKCS1v15(), _RSA_FORMATS[sig_format])
-
-
-@lru_cache(maxsize=256)
-def _public_key(key_type: str, blob: bytes) -> Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
-    """The key inside a wire blob (cached: a repository has few signers and many signatures)."""
-    reader = WireReader(blob)
-    reader.string()
-    if key_type == "ssh-ed25519":
-        raw = reader.string()
-        reader.end()
-        _require(len(raw) == 32, "an ssh-ed25519 key has 32 bytes")
-        return Ed25519PublicKey.from_public_bytes(raw)
-    if key_type in _CURVES:
-        curve_name, point = _ascii(reader.string(), "curve"), reader.string()
-        reader.end()
-        _require(key_type == f"ecdsa-sha2-{curve_name}", f"curve {curve_name!r} does not fit {key_type}")
-        return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[key_type][0], point)
-    if key_type == "ssh-rsa":
-        e, n = reader.mpint(), reader.mpint()
-        reader.end()
-        _require(n.bit_length() >= MIN_RSA_BITS, f"RSA keys under {MIN_RSA_BITS} bits are refused")
-        return rsa.RSAPublicNumbers(e, n).public_key()
-    raise MalformedSignature(f"key type {key_type!r} is not supported for entry signatures")
-
-
-def _require(condition: bool, reason: str) -> None:
+def require(condition: bool, reason: str) -> None:
     if not condition:
         raise MalformedSignature(reason)
 
@@ -207,7 +158,7 @@ def _string(value: bytes) -> bytes:
     return struct.pack(">I", len(value)) + value
 
 
-def _ascii(value: bytes, what: str) -> str:
+def ascii_text(value: bytes, what: str) -> str:
     try:
         return value.decode("ascii")
     except UnicodeDecodeError:
@@ -236,8 +187,8 @@ class WireReader:
 
     def mpint(self) -> int:
         raw = self.string()
-        _require(not raw or raw[0] < 0x80, "a negative number in the signature")
+        require(not raw or raw[0] < 0x80, "a negative number in the signature")
         return int.from_bytes(raw, "big")
 
     def end(self) -> None:
-        _require(self.pos == len(self.data), "trailing bytes in the signature")
+        require(self.pos == len(self.data), "trailing bytes in the signature")
