@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import struct
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,8 @@ CASES = {
     "not yet valid: valid-after later than at": Case(line='{principal} valid-after="20270101Z" {pub}'),
     "inside the validity window": Case(line='{principal} valid-after="20260101Z",valid-before="20261231Z" {pub}',
                                        expected=True),
+    "valid-before equal to at still holds": Case(line='{principal} valid-before="20260227140300Z" {pub}', expected=True),
+    "valid-after equal to at already holds": Case(line='{principal} valid-after="20260227140300Z" {pub}', expected=True),
     "key listed for another principal": Case(line=f"{OMAR} {{pub}}"),
     "wildcard principal": Case(line="*@acme.example {pub}", expected=True),
     "? wildcard principal": Case(line="?ane@acme.example {pub}", expected=True),
@@ -179,8 +182,6 @@ def test_armour_round_trips_byte_for_byte(keys: dict[str, Path]) -> None:
 
 
 def test_reading_signatures_loads_cryptography_only_when_one_is_verified() -> None:
-    import sys
-
     code = ("import sys; import qms_docs.signatures.sshsig, qms_docs.signatures.allowed_signers, "
             "qms_docs.signatures.statement, qms_docs.signatures.signer; print('cryptography' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
