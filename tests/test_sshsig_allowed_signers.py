@@ -84,3 +84,10 @@ def test_a_hostile_pattern_takes_linear_time() -> None:
 def test_binary_junk_and_huge_lines_never_raise() -> None:
     parsed = parse_allowed_signers("\x00\xff junk \"\"\" ,,, ===\n" + "x " * 20000 + "\n")
     assert parsed.signers == () and len(parsed.problems) == 2
+
+
+def test_only_lf_ends_a_line_and_only_space_or_tab_separates_fields() -> None:
+    hidden = f"omar@acme.example {ED} laptop\u2028jane@acme.example {ED}\x0bli@acme.example {ED}\n"
+    assert [s.principals for s in parse_allowed_signers(hidden).signers] == ["omar@acme.example"]
+    parsed = parse_allowed_signers(f"jane@acme.example\u00a0omar@acme.example {ED}\r\n")
+    assert [s.principals for s in parsed.signers] == ["jane@acme.example\u00a0omar@acme.example"]

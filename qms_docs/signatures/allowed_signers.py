@@ -14,6 +14,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ KEY_TYPES = frozenset({"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp38
 # Types OpenSSH knows but entry signatures do not support: a line naming one is a problem, never a match.
 FOREIGN_KEY_TYPES = frozenset({"ssh-dss", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"})
 MAX_LINE = 16384
+_BLANKS = re.compile("[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ def parse_allowed_signers(text: str) -> AllowedSigners:
     """Every line of the file: the valid ones as signers, the rest as problems (never raises)."""
     signers: list[AllowedSigner] = []
     problems: list[LineProblem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):  # lines end at LF only, as OpenSSH's getline
         line = raw.strip(" \t\r")
         if not line or line.startswith("#"):
             continue
@@ -161,10 +163,9 @@ def _parse_line(number: int, line: str) -> AllowedSigner:
 
 
 def _split_token(text: str) -> tuple[str, str]:
-    parts = text.split(None, 1)
-    if not parts:
-        return "", ""
-    return parts[0], (parts[1].lstrip() if len(parts) > 1 else "")
+    """The first field and the rest; fields are separated by spaces and tabs only, as OpenSSH's strdelimw."""
+    parts = _BLANKS.split(text.lstrip(" \t"), maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else "")
 
 
 def _split_options(text: str) -> tuple[str, str]:
@@ -180,7 +181,7 @@ def _split_options(text: str) -> tuple[str, str]:
 
 def parse_public_key(text: str) -> PublicKey | None:
     """The key of a `type base64 [comment]` line (an `.pub` file, `ssh-add -L`); None when it is not one."""
-    key_type, rest = _split_token(text.strip())
+    key_type, rest = _split_token(text.strip(" \t\r\n"))
     try:
         return _parse_key(key_type, rest)
     except _LineError:
@@ -192,7 +193,7 @@ def _parse_key(key_type: str, rest: str) -> PublicKey:
         raise _LineError(f"key type {key_type} is not supported for entry signatures")
     if key_type not in KEY_TYPES:
         raise _LineError(f"unknown key type {key_type!r}")
-    encoded = rest.split(None, 1)[0] if rest.strip() else ""
+    encoded = _split_token(rest)[0]
     try:
         blob = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
