@@ -130,3 +130,41 @@ def site_texts(site: Path) -> dict[str, str]:
 
 def page(site: Path, uri: str) -> str:
     return (site / uri / "index.html").read_text(encoding="utf-8")
+
+
+# Links a browser would run or open if they survived, each written the way a scheme check misses it.
+REFUSED_LINKS = {
+    "entity-j": "&#106;avascript:window.__pwned=1",
+    "hex-entities": "&#x6A;avascript&#x3A;window.__pwned=2",
+    "named-colon": "javascript&colon;window.__pwned=3",
+    "padded-entity": "&#0000106avascript:window.__pwned=4",
+    "mixed-case": "JaVaScRiPt:window.__pwned=5",
+    "tab-entity": "java&#9;script:window.__pwned=6",
+    "newline-entity": "jav&#x0A;ascript:window.__pwned=7",
+    "leading-space": "&#32;&#1;javascript:window.__pwned=8",
+    "data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript": "vbscript:msgbox(1)",
+    "file": "file:///etc/passwd",
+    "ftp": "ftp://ftp.example/x",
+}
+KEPT_LINKS = {"web": "https://www.iso.org/standard/62085.html", "mail": "mailto:quality@acme.example",
+              "phone": "tel:+4712345678", "relative": "../QP-001/"}
+LINKS_BODY = ("# Links\n\n"
+              + "".join(f"- [{name}]({url})\n" for name, url in {**REFUSED_LINKS, **KEPT_LINKS}.items())
+              + "- ![image-js](javascript:window.__pwned=20)\n"
+              + "- [ref-style][js]\n"
+              + "- [attr-list](https://ok.example){: href=\"javascript:window.__pwned=21\" }\n"
+              + "\n[js]: javascript:window.__pwned=22\n")
+REFUSED_TEXTS = (*REFUSED_LINKS, "image-js", "ref-style", "attr-list")
+
+
+def make_links_repo(repo: Path) -> Path:
+    """QP-001 in force, and QP-002 in force whose body holds every link of REFUSED_LINKS and KEPT_LINKS."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    site_yml = SITE_YML + "markdown_extensions: [attr_list]\n"
+    commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": site_yml}, "Set up the QMS", date="2026-01-05T09:00:00Z")
+    commit(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
+                  doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
+           "QP-001 QP-002", date="2026-02-01T10:00:00Z")
+    return repo

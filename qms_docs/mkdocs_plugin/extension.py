@@ -4,8 +4,8 @@ Decision on raw HTML: document bodies are Markdown, not HTML. Raw HTML in a body
 `<iframe>`, `<img onerror=…>`, even in approved content) is shown as text, escaped, never passed
 through: the `html_block` preprocessor and the `html` inline pattern are removed. Block-level HTML
 comments (`<!-- … -->` on their own lines) are dropped, as a browser would hide them. Links and
-images keep only safe URL schemes, and event-handler attributes (which `attr_list` could add) are
-removed. Ids of controlled documents in the text link to the referenced page."""
+images keep only the URLs `urls.allowed` accepts (judged as a browser reads them); any other link
+or image is rendered as its text. Event-handler attributes (which `attr_list` could add) are removed. Ids of controlled documents in the text link to the referenced page."""
 
 from __future__ import annotations
 
@@ -13,27 +13,22 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+from markdown.util import AMP_SUBSTITUTE  # type: ignore[import-untyped]
 
-SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel", "ftp"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "background"})
+from qms_docs.mkdocs_plugin import urls
+
+# Attributes that hold a URL; `srcset` (a list of URLs) is always dropped.
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
+                            "data", "ping", "longdesc", "manifest", "codebase", "icon", "lowsrc", "dynsrc"})
+DROPPED = frozenset({"srcdoc", "srcset"})
 DOC_ID = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]{3,}\b")
 NO_LINKS_IN = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"})
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _COMMENT_START = re.compile(r" {0,3}<!--")
-
-
-def safe_url(url: str) -> bool:
-    """Relative URLs and http(s), mailto, tel and ftp; never javascript:, data:, vbscript: and the like."""
-    try:
-        return urlsplit(_CONTROL.sub("", url)).scheme.lower() in SAFE_SCHEMES
-    except ValueError:
-        return False
 
 
 class _DropComments(Preprocessor):  # type: ignore[misc]
@@ -56,15 +51,23 @@ class _DropComments(Preprocessor):  # type: ignore[misc]
 
 
 class _Neutralise(Treeprocessor):  # type: ignore[misc]
-    """Drops event-handler attributes and unsafe URLs from every element."""
+    """Drops event handlers and refused URLs; a refused link or image becomes its text (a `<span>`).
+
+    MkDocs asserts that every `<a>` has an href and every `<img>` a src: none is left without one,
+    so no document content can stop the build."""
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             for name in list(el.attrib):
                 lowered = name.lower()
-                if lowered.startswith("on") or lowered == "srcdoc" or \
-                        lowered in URL_ATTRIBUTES and not safe_url(el.attrib[name]):
+                if lowered.startswith("on") or lowered in DROPPED or \
+                        lowered in URL_ATTRIBUTES and not urls.allowed(el.attrib[name].replace(AMP_SUBSTITUTE, "&")):
                     del el.attrib[name]
+            if el.tag == "a" and "href" not in el.attrib:
+                el.tag = "span"
+            elif el.tag == "img" and "src" not in el.attrib:
+                el.tag, el.text = "span", el.attrib.get("alt", "")
+                el.attrib.pop("alt", None)
 
 
 class _LinkIds(Treeprocessor):  # type: ignore[misc]
