@@ -5,7 +5,8 @@ Decision on raw HTML: document bodies are Markdown, not HTML. Raw HTML in a body
 through: the `html_block` preprocessor and the `html` inline pattern are removed. Block-level HTML
 comments (`<!-- … -->` on their own lines) are dropped, as a browser would hide them. Links and
 images keep only the URLs `urls.allowed` accepts (judged as a browser reads them); any other link
-or image is rendered as its text. Event-handler attributes (which `attr_list` could add) are removed. Ids of controlled documents in the text link to the referenced page."""
+or image is rendered as its text. Event-handler attributes (which `attr_list` could add) are
+removed. Ids of controlled documents in the text link to the referenced page."""
 
 from __future__ import annotations
 
