@@ -168,3 +168,48 @@ def make_links_repo(repo: Path) -> Path:
                   doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
            "QP-001 QP-002", date="2026-02-01T10:00:00Z")
     return repo
+
+
+ATTACHMENT_SECRETS = ("PNG-DRAFT-BYTES", "PNG-WORKTREE-BYTES", "UNLINKED-TEXT", "DRAFT-COPY-TEXT", "BACKUP-TEXT",
+                      "ORIG-TEXT", "HOST-FILE-SECRET", "SCRIPT-IN-HTML", "SCRIPT-IN-SVG", "CODE-BLOCK-ONLY",
+                      "DRAFT-LINKED-ONLY", "UNTRACKED-LINKED")
+ATTACHED_BODY = """\
+# Control of documents
+
+![Flow chart](img/flow.png) and the [order form](files/order%20form.pdf).
+Not published: [a page](evil.html), [a diagram](diagram.svg), [the host](host.txt), [untracked](new.txt).
+
+```
+[only in a code block](img/code-only.png)
+```
+"""
+
+
+def make_attachments_repo(repo: Path, outside: Path) -> Path:
+    """QP-001 in force links files committed with it; a later draft changes and adds files; the working
+    tree has edits, untracked backups and symlinks to `outside`, a file outside the repository."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    outside.write_text("HOST-FILE-SECRET\n", encoding="utf-8")
+    folder = "controlled/procedures/"
+    commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": SITE_YML}, "Set up the QMS", date="2026-01-05T09:00:00Z")
+    (repo / folder).mkdir(parents=True)
+    (repo / folder / "host.txt").symlink_to(outside)
+    git(repo, "add", folder + "host.txt")
+    commit(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY),
+                  folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
+                  folder + "evil.html": "<script>SCRIPT-IN-HTML</script>",
+                  folder + "diagram.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>SCRIPT-IN-SVG</script></svg>",
+                  folder + "img/code-only.png": "CODE-BLOCK-ONLY", folder + "notes.txt": "UNLINKED-TEXT"},
+           "QP-001 with its files", date="2026-02-01T10:00:00Z")
+    draft = make_document("QP-001", revision=2, status="draft",
+                          body=ATTACHED_BODY + "\n![new](img/draft-only.png)\n")
+    commit(repo, {doc_path("QP-001"): draft, folder + "img/flow.png": "PNG-DRAFT-BYTES",
+                  folder + "img/draft-only.png": "DRAFT-LINKED-ONLY", folder + "QP-001.txt": "DRAFT-COPY-TEXT"},
+           "QP-001 draft", date="2026-02-02T10:00:00Z")
+    (repo / folder / "img/flow.png").write_text("PNG-WORKTREE-BYTES", encoding="utf-8")
+    (repo / folder / "QP-001.md~").write_text("BACKUP-TEXT", encoding="utf-8")
+    (repo / folder / "QP-001.md.orig").write_text("ORIG-TEXT", encoding="utf-8")
+    (repo / folder / "new.txt").write_text("UNTRACKED-LINKED", encoding="utf-8")
+    (repo / folder / "leak.txt").symlink_to(outside)
+    return repo

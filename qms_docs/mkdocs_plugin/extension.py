@@ -21,7 +21,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE  # type: ignore[import-untyped]
 
-from qms_docs.mkdocs_plugin import urls
+from qms_docs.mkdocs_plugin import attachments, urls
 
 # Attributes that hold a URL; `srcset` (a list of URLs) is always dropped.
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
@@ -57,6 +57,10 @@ class _Neutralise(Treeprocessor):  # type: ignore[misc]
     MkDocs asserts that every `<a>` has an href and every `<img>` a src: none is left without one,
     so no document content can stop the build."""
 
+    def __init__(self, md: Markdown, ext: QmsMarkdown):
+        super().__init__(md)
+        self.ext = ext
+
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             for name in list(el.attrib):
@@ -69,6 +73,10 @@ class _Neutralise(Treeprocessor):  # type: ignore[misc]
             elif el.tag == "img" and "src" not in el.attrib:
                 el.tag, el.text = "span", el.attrib.get("alt", "")
                 el.attrib.pop("alt", None)
+            url = el.attrib.get("href" if el.tag == "a" else "src") if el.tag in ("a", "img") else None
+            uri = None if url is None else attachments.target(self.ext.page_uri, url.replace(AMP_SUBSTITUTE, "&"))
+            if uri is not None:
+                self.ext.linked.add(uri)
 
 
 class _LinkIds(Treeprocessor):  # type: ignore[misc]
@@ -114,6 +122,7 @@ class QmsMarkdown(Extension):  # type: ignore[misc]
         super().__init__()
         self.page_uri = ""
         self.targets: Mapping[str, str] = {}  # document id -> page uri below docs_dir
+        self.linked: set[str] = set()  # paths below docs_dir that rendered pages link to (attachments)
 
     def href(self, doc_id: str) -> str | None:
         """A link (relative to the current page's source) to the page of `doc_id`, if it has one."""
@@ -128,4 +137,4 @@ class QmsMarkdown(Extension):  # type: ignore[misc]
                 registry.deregister(name)
         md.preprocessors.register(_DropComments(md), "qms_drop_comments", 20)
         md.treeprocessors.register(_LinkIds(md, self), "qms_link_ids", 7)
-        md.treeprocessors.register(_Neutralise(md), "qms_neutralise", 2)
+        md.treeprocessors.register(_Neutralise(md, self), "qms_neutralise", 2)
