@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 import qms_docs
 
 PLUGINS = ("search", "offline", "qms")  # also as material/search, material/offline
@@ -39,11 +41,10 @@ def refusals(config: Any, root: Path, documents_dir: Path, own_scripts: tuple[st
             yield (f"plugin `{name}` is not allowed on a controlled site (it could add content that no "
                    f"revision in force holds); allowed: {', '.join(PLUGINS)}")
     for path in config.hooks or {}:
-        if not Path(path).resolve().is_relative_to(PACKAGE):
-            yield f"hook {path} is not part of the installed qms-docs package; hooks can rewrite any page"
-    custom = config.theme.custom_dir
-    if custom and Path(custom).resolve().is_relative_to(root.resolve()):
-        yield (f"theme custom_dir {custom} is inside the repository: its templates and files are not "
+        yield from _hook(Path(path))
+    custom = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
+    if custom and custom.is_relative_to(root.resolve()):
+        yield (f"theme custom_dir {custom.relative_to(root.resolve())} is inside the repository: its templates and files are not "
                f"controlled documents; use a theme package instead")
     for name in config.markdown_extensions:
         if isinstance(name, str) and name.split(":")[0] in FILE_READING_EXTENSIONS:
@@ -55,3 +56,50 @@ def refusals(config: Any, root: Path, documents_dir: Path, own_scripts: tuple[st
     if config.extra_templates:
         yield f"extra_templates ({', '.join(map(str, config.extra_templates))}) are not allowed"
 
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Reads mkdocs.yml without running anything: every tag is kept as a marker, not constructed."""
+
+
+def _tagged(loader: _Tolerant, suffix: str, node: yaml.Node) -> str:
+    return f"!{node.tag}"
+
+
+_Tolerant.add_multi_constructor("", _tagged)
+_Tolerant.add_multi_constructor("!", _tagged)
+_Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+RUNS_CODE = ("tag:yaml.org,2002:python/object", "tag:yaml.org,2002:python/module")
+
+
+def before_loading(text: str, root: Path) -> Iterator[str]:
+    """What must be refused before MkDocs loads mkdocs.yml: loading it already runs hooks and
+    `!!python/object` tags."""
+    try:
+        data = yaml.load(text, Loader=_Tolerant)  # noqa: S506 (a SafeLoader that constructs no tag)
+    except yaml.YAMLError:
+        return  # MkDocs reports the syntax error with its position
+    for value in _scalars(data):
+        if value.startswith(tuple("!" + tag for tag in RUNS_CODE)):
+            tag = value[1:].replace("tag:yaml.org,2002:", "!!")
+            yield f"the tag {tag} runs Python while the configuration is read; it is not allowed"
+    hooks = data.get("hooks") if isinstance(data, dict) else None
+    for path in hooks if isinstance(hooks, list) else []:
+        yield from _hook(root / str(path))
+
+
+def _hook(path: Path) -> Iterator[str]:
+    if not path.resolve().is_relative_to(PACKAGE):
+        yield f"hook {path} is not part of the installed qms-docs package; hooks can rewrite any page"
+
+
+def _scalars(data: object) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _scalars(key)
+            yield from _scalars(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _scalars(item)
+    elif isinstance(data, str):
+        yield data
