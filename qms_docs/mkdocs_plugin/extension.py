@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
@@ -21,6 +21,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE  # type: ignore[import-untyped]
 
+from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.mkdocs_plugin import attachments, urls
 
 # Attributes that hold a URL; `srcset` (a list of URLs) is always dropped.
@@ -80,15 +81,15 @@ class _Neutralise(Treeprocessor):  # type: ignore[misc]
 
 
 class _LinkIds(Treeprocessor):  # type: ignore[misc]
-    """Turns `QP-003` in running text into a link to that document's page."""
+    """Turns `QP-003` in running text into a link to that document's page, or marks it "not issued"
+    when it names a document (by a configured prefix) that has no revision in force."""
 
     def __init__(self, md: Markdown, ext: QmsMarkdown):
         super().__init__(md)
         self.ext = ext
 
     def run(self, root: etree.Element) -> None:
-        if self.ext.targets:
-            self._walk(root)
+        self._walk(root)
 
     def _walk(self, el: etree.Element) -> None:
         if el.tag in NO_LINKS_IN:
@@ -103,16 +104,27 @@ class _LinkIds(Treeprocessor):  # type: ignore[misc]
         """Links ids in `text`, inserting <a> elements into `parent` at `index`; returns the leading text."""
         if not text:
             return text
-        matches = [m for m in DOC_ID.finditer(text) if self.ext.href(m.group(0))]
+        matches = [m for m in DOC_ID.finditer(text) if self.ext.href(m.group(0)) or self.ext.unissued(m.group(0))]
         if not matches:
             return text
         for n, m in enumerate(matches):
-            a = etree.Element("a", {"href": self.ext.href(m.group(0)) or "", "class": "qms-ref"})
-            a.text = m.group(0)
+            a = self._element(m.group(0))
             end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
             a.tail = text[m.end():end]
             parent.insert(index + n, a)
         return text[:matches[0].start()]
+
+    def _element(self, doc_id: str) -> etree.Element:
+        href = self.ext.href(doc_id)
+        if href:
+            a = etree.Element("a", {"href": href, "class": "qms-ref"})
+            a.text = doc_id
+            return a
+        span = etree.Element("span", {"class": "qms-not-issued", "title": LABELS.not_issued_hint.format(id=doc_id)})
+        span.text = doc_id + " "
+        badge = etree.SubElement(span, "span", {"class": "qms-badge qms-badge--not-issued"})
+        badge.text = LABELS.not_issued
+        return span
 
 
 class QmsMarkdown(Extension):  # type: ignore[misc]
@@ -122,6 +134,7 @@ class QmsMarkdown(Extension):  # type: ignore[misc]
         super().__init__()
         self.page_uri = ""
         self.targets: Mapping[str, str] = {}  # document id -> page uri below docs_dir
+        self.unissued: Callable[[str], bool] = lambda doc_id: False  # set per build by the plugin
         self.linked: set[str] = set()  # paths below docs_dir that rendered pages link to (attachments)
 
     def href(self, doc_id: str) -> str | None:

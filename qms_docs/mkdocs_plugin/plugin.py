@@ -86,6 +86,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         self.targets = {x.id: out.src_uris[x.uri] for x in pub.documents}
         self.targets |= {w.doc.id: self.generated[pages.ARCHIVE] for w in pub.archive if w.doc.id}
         self.markdown.targets = {i: f.src_uri for i, f in self.targets.items()}
+        self.markdown.unissued = self._unissued
         self.published = len(pub.documents)
         log.info(f"publishing {self.published} documents in force on {pub.today}; "
                  f"{len(pub.archive)} obsolete in the archive")
@@ -128,19 +129,23 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
 
         entry = self.entries.get(uri)
         if entry is not None:
-            notice = pages.print_notice(f"{entry.id} revision {entry.doc.revision}", pub.today)
-            return notice + pages.control_block(entry, link) + html + pages.revision_history(entry)
+            notice = pages.print_notice(pages.document_label(entry), pub.today)
+            return notice + pages.control_block(entry, link, self._unissued) + html + pages.revision_history(entry)
         if uri not in self.generated:
             return html
-        notice = pages.print_notice(f"{pages.TITLES[uri]} as of {pub.today}", pub.today)
+        notice = pages.print_notice(pages.page_label(uri, pub.today), pub.today)
         hrefs = {u: f.url_relative_to(page.file) for u, f in self.generated.items()}
         if uri == pages.MDL:
-            return notice + pages.master_list(pub, link, hrefs[pages.ARCHIVE])
+            return notice + pages.master_list(pub, link, hrefs[pages.ARCHIVE], self._unissued)
         if uri == pages.MATRIX:
-            return notice + pages.clause_matrix(pub, link)
+            return notice + pages.clause_matrix(pub, link, self._unissued)
         if uri == pages.ARCHIVE:
             return notice + pages.archive(pub)
-        return notice + pages.home(pub, link, hrefs, config.site_name)
+        return notice + pages.home(pub, link, hrefs, config.site_name, self._unissued)
+
+    def _unissued(self, doc_id: str) -> bool:
+        """Whether `doc_id` names a document (by a configured prefix) with no revision in force and not withdrawn."""
+        return doc_id not in self.targets and self._pub().config.type_for_id(doc_id) is not None
 
     def _pub(self) -> publishing.Publication:
         if self.publication is None:
