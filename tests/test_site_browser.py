@@ -149,3 +149,20 @@ def test_clicking_every_link_of_a_hostile_page_runs_no_script(tab: Any, links_ur
         document.querySelector('article').append(a); }""")
     tab.locator("#control").click()
     tab.wait_for_function("window.__pwned === 99", timeout=3000)
+
+
+@pytest.mark.parametrize("width", [1280, 760])
+def test_the_signature_table_fits_its_card_and_ids_do_not_break(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "procedures/QP-001/")
+    card = page.locator(".qms-control").bounding_box()
+    table = page.locator(".qms-signatures table").bounding_box()
+    scroll = page.evaluate("(() => { const t = document.querySelector('.qms-signatures table');"
+                           " return t.scrollWidth - t.clientWidth })()")
+    refs = page.locator(".qms-control .qms-ref, .qms-control .qms-not-issued")
+    count = refs.count()
+    heights = {round(box["height"]) for box in (refs.nth(i).bounding_box() for i in range(count))}
+    context.close()
+    assert table["x"] + table["width"] <= card["x"] + card["width"] and scroll <= 0
+    assert count == 4 and max(heights) < 2 * min(heights)  # each id on one line

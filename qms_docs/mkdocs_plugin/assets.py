@@ -19,8 +19,8 @@ CSS = """\
 .md-typeset .qms-control__fields dd { margin: 0; }
 .md-typeset .qms-table table:not([class]) { font-size: .68rem; margin: .6rem 0; }
 .md-typeset .qms-table table:not([class]) :is(th, td) { padding: .45em .9em; }
-.md-typeset .qms-signatures table:not([class]) :is(th, td) { padding: .3em .8em; }
-.md-typeset .qms-signatures td:nth-child(n+2) { white-space: nowrap; }
+.md-typeset .qms-signatures table:not([class]) :is(th, td) { padding: .3em .6em; }
+.md-typeset .qms-signatures td:is(:nth-child(2), :nth-child(3), :nth-child(5)) { white-space: nowrap; }
 .md-typeset .qms-signatures table:not([class]) { margin: .6rem 0 .2rem; background: var(--md-default-bg-color); }
 .qms-control__source { margin: .3rem 0 0; font-size: .6rem; color: var(--md-default-fg-color--light); }
 .qms-badge { display: inline-block; padding: 0 .45em; border-radius: .2rem; font-size: .62rem; font-weight: 700;
@@ -33,7 +33,7 @@ CSS = """\
 .md-typeset tr.qms-excluded td { color: var(--md-default-fg-color--light); }
 .qms-not-issued { white-space: nowrap; color: var(--md-default-fg-color--light); }
 /* Ids, dates and revisions never break mid-token; long tables scroll inside their card. */
-.qms-control__id, .qms-ref, .qms-print-date, .qms-badge, .md-typeset .qms-table td:first-child,
+.qms-control__id, .qms-ref, .qms-print-date, .qms-badge, .md-typeset .qms-table:not(.qms-signatures) td:first-child,
 .md-typeset .qms-mdl td:nth-child(n+4), .md-typeset .qms-history-table td:nth-child(-n+2),
 .md-typeset .qms-recent td:nth-child(3), .md-typeset .qms-recent td:nth-child(4),
 .md-typeset .qms-archive td:nth-child(n+4):not(:last-child) { white-space: nowrap; }
