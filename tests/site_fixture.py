@@ -177,7 +177,8 @@ ATTACHED_BODY = """\
 # Control of documents
 
 ![Flow chart](img/flow.png) and the [order form](files/order%20form.pdf).
-Not published: [a page](evil.html), [a diagram](diagram.svg), [the host](host.txt), [untracked](new.txt).
+Not published: [a page](evil.html), [a diagram](diagram.svg), [the host](host.txt), [untracked](new.txt),
+[a NUL](img/flow%00.png), [the configuration](../../qms.yml), [a folder](img/).
 
 ```
 [only in a code block](img/code-only.png)

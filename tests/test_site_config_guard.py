@@ -43,6 +43,7 @@ REFUSED = {
                                   "base_path: [/etc]}\n", "markdown extension `pymdownx.snippets` reads files"),
     "extra_javascript": (SITE_YML + "extra_javascript: [https://cdn.example/x.js]\n",
                          "extra_javascript (https://cdn.example/x.js) is not allowed"),
+    "INHERIT": ("INHERIT: base.yml\n" + SITE_YML, "INHERIT reads settings from another file"),
     "a python tag": (SITE_YML + "extra: {x: !!python/object/apply:os.getcwd []}\n",
                      "the tag !!python/object/apply:os.getcwd runs Python"),
 }

@@ -47,6 +47,7 @@ def test_nothing_else_below_the_documents_folder_reaches_the_site(built: subproc
     published = sorted(p.relative_to(site).as_posix() for p in (site / "procedures").rglob("*") if p.is_file())
     assert published == ["procedures/QP-001/index.html", "procedures/files/order form.pdf", "procedures/img/flow.png"]
     assert not [p for p in site.rglob("*") if p.is_symlink()]
+    assert not list(site.rglob("qms.yml"))  # a link out of the documents folder publishes nothing
 
 
 def test_each_refused_link_is_reported_and_the_build_goes_on(built: subprocess.CompletedProcess[str]) -> None:

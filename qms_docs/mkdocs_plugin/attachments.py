@@ -19,12 +19,13 @@ from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import urls
 from qms_docs.publishing import Entry
 
-ACTIVE = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".svg", ".svgz", ".js",
-                    ".mjs", ".swf"})
+ACTIVE = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml", ".xsl", ".xslt", ".svg",
+                    ".svgz", ".js", ".mjs", ".swf"})
 FILE_MODES = frozenset({"100644", "100755"})
 SYMLINK = "120000"
 # A superset of the link targets a body holds: inline links and images, and reference definitions.
 # What is found here and not linked on the rendered page is dropped again (see `QmsMarkdown.linked`).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _INLINE = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^\s)]+))")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.M)
 
@@ -44,7 +45,7 @@ def target(page_uri: str, url: str) -> str | None:
     if urls.scheme(url) or parts.scheme or parts.netloc or url.startswith(("/", "\\")) or not parts.path:
         return None
     uri = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), unquote(parts.path)))
-    return None if uri == ".." or uri.startswith(("../", "/")) else uri
+    return None if uri == ".." or uri.startswith(("../", "/")) or _CONTROLS.search(uri) else uri
 
 
 def mentioned(page_uri: str, body: str) -> set[str]:

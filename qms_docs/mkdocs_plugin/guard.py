@@ -74,7 +74,7 @@ RUNS_CODE = ("tag:yaml.org,2002:python/object", "tag:yaml.org,2002:python/module
 
 def before_loading(text: str, root: Path) -> Iterator[str]:
     """What must be refused before MkDocs loads mkdocs.yml: loading it already runs hooks and
-    `!!python/object` tags."""
+    `!!python/object` tags, and INHERIT would bring in an unguarded file."""
     try:
         data = yaml.load(text, Loader=_Tolerant)  # noqa: S506 (a SafeLoader that constructs no tag)
     except yaml.YAMLError:
@@ -83,6 +83,8 @@ def before_loading(text: str, root: Path) -> Iterator[str]:
         if value.startswith(tuple("!" + tag for tag in RUNS_CODE)):
             tag = value[1:].replace("tag:yaml.org,2002:", "!!")
             yield f"the tag {tag} runs Python while the configuration is read; it is not allowed"
+    if isinstance(data, dict) and "INHERIT" in data:
+        yield "INHERIT reads settings from another file, which is not guarded as mkdocs.yml is; merge it in"
     hooks = data.get("hooks") if isinstance(data, dict) else None
     for path in hooks if isinstance(hooks, list) else []:
         yield from _hook(root / str(path))
