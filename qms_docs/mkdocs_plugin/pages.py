@@ -61,7 +61,7 @@ class _Loader(jinja2.PackageLoader):
     """The site templates, each line stripped and joined to the next: the markup stays readable in the
     files and the pages carry no whitespace between tags."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
         return "".join(line.strip() for line in source.splitlines()), filename, uptodate
 
