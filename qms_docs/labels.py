@@ -57,7 +57,8 @@ class Labels:
     documents: str = "Documents"
     no_document: str = "No document"
     not_a_clause: str = "(not an ISO 9001:2015 clause)"
-    gaps: str = "{gaps} of {total} clauses that call for documented information have no published document:"
+    gaps: str = ("{gaps} of {total} clauses that call for documented information (and are not excluded) have no "
+                 "published document:")
     no_gaps: str = "Every clause that calls for documented information has a published document."
     excluded: str = "Excluded"
     exclusions: str = "Clauses excluded from the quality management system (ISO 9001:2015, 4.3):"

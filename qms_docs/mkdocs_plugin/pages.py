@@ -151,7 +151,8 @@ def clause_matrix(pub: Publication, link: Link, unissued: Unissued | None = None
     if exclusions is None:
         exclusions = getattr(pub.config, "exclusions", None) or {}
     return _render("clause_matrix.html", link, unissued, rows=matrix_rows(pub, exclusions),
-                   total=len(iso9001.DOCUMENTED_INFORMATION), exclusions=sorted(exclusions.items()),
+                   total=sum(excluded_by(c, exclusions) is None for c in iso9001.DOCUMENTED_INFORMATION),
+                   exclusions=sorted(exclusions.items()),
                    title=_clause_title)
 
 
