@@ -74,3 +74,16 @@ def test_the_example_site_configuration_is_accepted() -> None:
 
     root = Path(__file__).resolve().parents[1]
     assert list(guard.before_loading((root / "mkdocs.yml").read_text(encoding="utf-8"), root)) == []
+
+
+def test_an_alias_bomb_or_deep_nesting_neither_hangs_nor_crashes_the_check() -> None:
+    from qms_docs.mkdocs_plugin import guard
+
+    bomb, previous = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n', "a"
+    for name in "bcdefghijklmno":  # 9**15 strings if every alias were walked
+        bomb += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+        previous = name
+    refused = list(guard.before_loading(bomb + "x: !!python/object/apply:os.getcwd []\n", Path(".")))
+    assert refused == ["the tag !!python/object/apply:os.getcwd runs Python while the configuration is read; "
+                       "it is not allowed"]
+    assert list(guard.before_loading("a: " + "[" * 5000 + "]" * 5000, Path("."))) == []

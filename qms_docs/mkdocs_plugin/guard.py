@@ -77,9 +77,10 @@ def before_loading(text: str, root: Path) -> Iterator[str]:
     `!!python/object` tags, and INHERIT would bring in an unguarded file."""
     try:
         data = yaml.load(text, Loader=_Tolerant)  # noqa: S506 (a SafeLoader that constructs no tag)
-    except yaml.YAMLError:
+        values = list(_scalars(data))
+    except (yaml.YAMLError, RecursionError):
         return  # MkDocs reports the syntax error with its position
-    for value in _scalars(data):
+    for value in values:
         if value.startswith(tuple("!" + tag for tag in RUNS_CODE)):
             tag = value[1:].replace("tag:yaml.org,2002:", "!!")
             yield f"the tag {tag} runs Python while the configuration is read; it is not allowed"
@@ -95,13 +96,14 @@ def _hook(path: Path) -> Iterator[str]:
         yield f"hook {path} is not part of the installed qms-docs package; hooks can rewrite any page"
 
 
-def _scalars(data: object) -> Iterator[str]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _scalars(key)
-            yield from _scalars(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _scalars(item)
+def _scalars(data: object, seen: set[int] | None = None) -> Iterator[str]:
+    """Every string in `data`; each shared (aliased) container once, so `&a [*b, *b, …]` stays linear."""
+    seen = set() if seen is None else seen
+    if isinstance(data, dict | list):
+        if id(data) in seen:
+            return
+        seen.add(id(data))
+        for item in (x for pair in data.items() for x in pair) if isinstance(data, dict) else data:
+            yield from _scalars(item, seen)
     elif isinstance(data, str):
         yield data
