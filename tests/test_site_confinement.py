@@ -56,3 +56,15 @@ def test_each_refused_link_is_reported_and_the_build_goes_on(built: subprocess.C
                  "QP-001 links to procedures/host.txt: a symlink is never followed or published"):
         assert line in built.stderr
     assert built.returncode == 0
+
+
+def test_qms_publish_reports_refused_files_as_warnings_and_publishes(repo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qms_docs.cli import cli
+
+    result = CliRunner().invoke(cli, ["publish", "--repo", str(repo), "--site-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "warning: qms: QP-001 links to procedures/evil.html: .html files can run scripts in a browser" in result.output
+    assert (tmp_path / "out/procedures/img/flow.png").read_bytes() == b"PNG-REV1-BYTES"
+    assert not (tmp_path / "out/procedures/evil.html").exists()
