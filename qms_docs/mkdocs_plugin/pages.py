@@ -1,4 +1,4 @@
-"""HTML of the generated pages and blocks, from the Jinja templates in qms_docs/templates/html
+"""HTML of the generated pages and blocks, from the Jinja templates in qms_docs/templates/pages
 (autoescape on: every value is escaped unless it is Markup built here) with the labels of
 `qms_docs.labels`."""
 
@@ -66,7 +66,7 @@ class _Loader(jinja2.PackageLoader):
         return "".join(line.strip() for line in source.splitlines()), filename, uptodate
 
 
-_ENV = jinja2.Environment(loader=_Loader("qms_docs", "templates/html"), autoescape=True,
+_ENV = jinja2.Environment(loader=_Loader("qms_docs.templates", "pages"), autoescape=True,
                           undefined=jinja2.StrictUndefined, finalize=lambda v: "" if v is None else v)
 
 
