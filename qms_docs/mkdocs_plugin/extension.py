@@ -6,7 +6,8 @@ through: the `html_block` preprocessor and the `html` inline pattern are removed
 comments (`<!-- … -->` on their own lines) are dropped, as a browser would hide them. Links and
 images keep only the URLs `urls.allowed` accepts (judged as a browser reads them); any other link
 or image is rendered as its text. Event-handler attributes (which `attr_list` could add) are
-removed. Ids of controlled documents in the text link to the referenced page."""
+removed. Ids of controlled documents in the text link to the referenced page; an id with a
+configured prefix that has no revision in force is marked "not issued"."""
 
 from __future__ import annotations
 
@@ -65,19 +66,21 @@ class _Neutralise(Treeprocessor):  # type: ignore[misc]
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             for name in list(el.attrib):
-                lowered = name.lower()
-                if lowered.startswith("on") or lowered in DROPPED or \
-                        lowered in URL_ATTRIBUTES and not urls.allowed(el.attrib[name].replace(AMP_SUBSTITUTE, "&")):
+                if _dropped(name.lower(), el.attrib[name].replace(AMP_SUBSTITUTE, "&")):
                     del el.attrib[name]
             if el.tag == "a" and "href" not in el.attrib:
                 el.tag = "span"
             elif el.tag == "img" and "src" not in el.attrib:
-                el.tag, el.text = "span", el.attrib.get("alt", "")
-                el.attrib.pop("alt", None)
+                el.tag, el.text = "span", el.attrib.pop("alt", "")
             url = el.attrib.get("href" if el.tag == "a" else "src") if el.tag in ("a", "img") else None
             uri = None if url is None else attachments.target(self.ext.page_uri, url.replace(AMP_SUBSTITUTE, "&"))
             if uri is not None:
-                self.ext.linked.add(uri)
+                self.ext.linked.add(uri)  # a file this page links to: the plugin keeps it on the site
+
+
+def _dropped(name: str, value: str) -> bool:
+    """Event handlers, `srcdoc`/`srcset`, and URL attributes whose URL is refused."""
+    return name.startswith("on") or name in DROPPED or name in URL_ATTRIBUTES and not urls.allowed(value)
 
 
 class _LinkIds(Treeprocessor):  # type: ignore[misc]
