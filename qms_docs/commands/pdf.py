@@ -107,17 +107,22 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
     data = manifest.build(entries, organisation=imprint.organisation, head=pub.head, printed_at=now, as_of=as_of,
                           copy=request.copy, kind="manual" if request.manual else "document")
     rendered = render.render(html, compose.stylesheet(imprint), pictures, data)
-    out = request.out or Path(f"manual-{as_of}.pdf" if request.manual else f"{entries[0].id}-rev{entries[0].doc.revision}.pdf")
+    out = request.out or default_out(request, entries, as_of)
     lines = [f"warning: {p}" for p in (*problems, *rendered.refused)]
     if request.copy is not None:
         lines.append(_record(root, request, entries, now))
     write_atomic(out, rendered.data)
     what = f"the manual ({len(entries)} documents)" if request.manual else \
         f"{entries[0].id} revision {entries[0].doc.revision}"
-    states = {compose.state_of(e, current.by_id(), as_of, today) for e in entries}
-    marked = "" if states == {compose.State.IN_FORCE} else f"; marked {', '.join(sorted(s.value.upper() for s in states - {compose.State.IN_FORCE}))}"
+    marks = sorted({compose.state_of(e, current.by_id(), as_of, today) for e in entries} - {compose.State.IN_FORCE})
+    marked = f"; marked {', '.join(s.value.upper() for s in marks)}" if marks else ""
     lines.append(f"wrote {out}: {what} as in force on {as_of}, {rendered.pages} pages{marked}")
     return "\n".join(lines)
+
+
+def default_out(request: Request, entries: list[Entry], as_of: dt.date) -> Path:
+    """`manual-DATE.pdf` or `ID-revN.pdf` in the current folder."""
+    return Path(f"manual-{as_of}.pdf" if request.manual else f"{entries[0].id}-rev{entries[0].doc.revision}.pdf")
 
 
 def _record(root: Path, request: Request, entries: list[Entry], now: dt.datetime) -> str:
@@ -128,7 +133,8 @@ def _record(root: Path, request: Request, entries: list[Entry], now: dt.datetime
     with editing(root):
         path = copies.record(root, request.copy, entries, f"{name} <{email}>", now)
         if not request.commit:
-            return f"recorded controlled copy {request.copy.number} in {copies.REGISTER} (not committed: commit it, or use --commit)"
+            return (f"recorded controlled copy {request.copy.number} in {copies.REGISTER} "
+                    f"(not committed: commit it, or use --commit)")
         message = f"Controlled copy {request.copy.number} issued to {request.copy.holder}"
         relative = path.relative_to(root).as_posix()
         runner.git(root, "add", "--", relative)  # a new register is not yet known to git

@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import jinja2
 from markdown import Markdown  # type: ignore[import-untyped]
-from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 

@@ -56,7 +56,7 @@ def _data(url: str) -> tuple[bytes, str]:
 
 def weasyprint_fetcher(attachments: Mapping[str, bytes]) -> object:
     """A WeasyPrint URLFetcher that serves `resolve` and refuses the rest (WeasyPrint imported here)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
     class _Fetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:

@@ -14,7 +14,8 @@ from qms_docs.errors import UsageError
 from qms_docs.pdf import fetcher
 
 MANIFEST_NAME = "qms-manifest.json"
-INSTALL_HINT = "install it with `pip install 'qms-docs[pdf]'` (WeasyPrint 70 needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+INSTALL_HINT = ("install it with `pip install 'qms-docs[pdf]'` (WeasyPrint 70 needs Pango: "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class _Refusals(logging.Handler):
 def weasyprint_missing() -> str | None:
     """Why WeasyPrint cannot run here, or None."""
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
     except ImportError as e:  # the package, or Pango behind it
         return f"qms pdf needs WeasyPrint >= 70 ({e}); {INSTALL_HINT}"
     except OSError as e:
