@@ -92,3 +92,13 @@ def test_console_script_prints_a_copy_without_traceback(site: Path, tmp_path: Pa
                            "--out", str(tmp_path / "d.pdf"), "--repo", str(site)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "wrote" in proc.stdout and (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_holder_name_is_text_in_the_page_and_in_the_footer(site: Path, tmp_path: Path) -> None:
+    holder = 'Bob "x"; } @page { @bottom-left { content: "FORGED" } } </style><b>bold</b> \\'
+    out = tmp_path / "e.pdf"
+    code, _, err = qms(site, "pdf", "QP-001", "--copy-no", "5", "--issued-to", holder, "--out", str(out))
+    assert code == 0, err
+    text = "".join(pages_text(out)[0].split())  # long names wrap: compare without white space
+    assert text.count("".join(f"Controlled copy 5 issued to {holder}".split())) == 2  # above the control block, in the foot
+    assert text.count("FORGED") == 2  # only inside the two copies of the name
