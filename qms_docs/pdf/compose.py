@@ -139,13 +139,13 @@ class Composer:
                  today: Mapping[str, Entry], imprint: Imprint):
         self.pub, self.imprint, self.today = pub, imprint, today
         self.ids = {e.id for e in targets}
+        self.known = {e.id for e in pub.documents} | {w.doc.id for w in pub.archive if w.doc.id}
         self.ext = _PdfMarkdown({anchor(i) for i in self.ids}, {u for u in images if image_type(u)}, self.unissued)
         self.md = Markdown(extensions=[*EXTENSIONS, self.ext], output_format="html")
 
     def unissued(self, doc_id: str) -> bool:
         """A configured id with no revision in force (on --as-of) and not withdrawn."""
-        known = doc_id in self.pub.by_id() or any(w.doc.id == doc_id for w in self.pub.archive)
-        return not known and self.pub.config.type_for_id(doc_id) is not None
+        return doc_id not in self.known and self.pub.config.type_for_id(doc_id) is not None
 
     def link(self, doc_id: str) -> str | None:
         return "#" + anchor(doc_id) if doc_id in self.ids else None
