@@ -20,14 +20,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms_docs.config import Config
+from qms_docs.config import CONFIG_FILE, Config
 from qms_docs.history import History, Revision, Version, group_revisions
 from qms_docs.model.document import Document, Status
 from qms_docs.policy import Policies
 from qms_docs.provenance import LineageFacts, entry_key
 from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
 
-TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS020": "missing signature",
+TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",
+          "QMS020": "missing signature",
           "QMS021": "stale approval", "QMS022": "approval for another revision", "QMS023": "signer without the role",
           "QMS024": "self-approval", "QMS025": "forged approval"}
 
@@ -200,10 +201,16 @@ def _failures(judged: Judged, key: str, position: Mapping[str, int]) -> Iterator
 
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str) -> Outcome:
     """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit."""
+    policies.trust(history.root, head, history.commits)
     judge_ = Judge(history, policies)
     position = {c.sha: i for i, c in enumerate(history.commits)}
     outcome = Outcome(head, commits=len(history.commits), notes=unreadable_notes(history))
     failures: dict[tuple[Any, ...], Failure] = {}
+    for c in policies.untrusted:
+        failures[("config", c.sha)] = Failure(
+            position.get(c.sha, -1), c.sha, CONFIG_FILE, None, CONFIG_FILE,
+            f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, who holds none "
+            f"of the config_approvers roles; the change is not in force", "QMS014")
     verified: set[tuple[str, int | None]] = set()
     ids: set[str] = set()
     for key, versions in history.lineages.items():

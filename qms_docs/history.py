@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from qms_docs.config import CONFIG_FILE
 from qms_docs.errors import DocumentError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
@@ -119,7 +120,8 @@ class History:
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
         gitlog.require_full_history(root)
-        return cls(root, gitlog.log(root, revs, [documents_dir], merges=True, full_history=True), documents_dir)
+        paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
+        return cls(root, gitlog.log(root, revs, paths, merges=True, full_history=True), documents_dir)
 
     def __enter__(self) -> History:
         return self

@@ -90,6 +90,7 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
     cache = {} if parsed is None else parsed
     with History.load(root, [head], config.documents_dir) as history, Policies(root) as policies:
         history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
+        policies.trust(root, head, history.commits)
         history.preload()
         walker = _Walker(history, config, today, Judge(history, policies))
         for key in history:

@@ -35,7 +35,7 @@ def clean(qms_repo: Path) -> Path:
 def test_a_clean_history_verifies(clean: Path) -> None:
     code, out, err = verify(clean)
     assert (code, err) == (0, "")
-    commits = int(git(clean, "rev-list", "--count", "HEAD").stdout) - 1  # all but the qms.yml commit
+    commits = int(git(clean, "rev-list", "--count", "HEAD").stdout)  # qms.yml's commits count: they say who holds a role
     assert out == (f"verified 5 revisions of 3 documents in {commits} commits "
                    f"(history of {short(git(clean, 'rev-parse', 'HEAD').stdout)}): every signature is valid\n")
 
@@ -57,7 +57,7 @@ def test_a_forged_signature_in_old_history_is_found_and_its_commit_named(qms_rep
                         f"(Jane Doe, quality-manager): added by commit {short(forged)} authored by Sam Author "
                         f"<sam@acme.example>, not by the signer jane@acme.example; only the signer may add their "
                         f"signature (`qms approve QP-001 --commit`, as the signer)")
-    assert lines[-1].startswith("verified 3 revisions of 1 document in 9 commits") and "1 failure" in lines[-1]
+    assert lines[-1].startswith("verified 3 revisions of 1 document in 10 commits") and "1 failure" in lines[-1]
 
 
 def test_a_stale_signature_in_old_history_is_found(qms_repo: Path) -> None:
@@ -102,7 +102,10 @@ def test_roles_come_from_the_qms_yml_in_force_before_the_signing_commit(qms_repo
     qp.approvals.append(qp.entry(AUTHOR, "quality-manager"))
     grab = commit(qms_repo, {"qms.yml": sam_qm, qp.path: qp.text()}, "QP-003: sign as quality-manager",
                   date=tick(qms_repo))
-    assert verify(qms_repo)[0] == 0  # revision 2 is not approved (yet): nothing was published
+    code, out, _ = verify(qms_repo)  # revision 2 is not approved (yet), but Sam may not change qms.yml
+    assert code == 1 and out.splitlines()[:-1] == [
+        f"{short(grab)} qms.yml rev ? (qms.yml): QMS014 guarded file changed by a non-approver: qms.yml changed by "
+        f"Sam Author <sam@acme.example>, who holds none of the config_approvers roles; the change is not in force"]
     qp.sign("process-owner")
     code, out, _ = verify(qms_repo)
     assert code == 1
