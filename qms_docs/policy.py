@@ -26,6 +26,7 @@ class Policies:
         self._base: dict[str, str] = {}  # commit -> the commit whose files are in force
         self._by_commit: dict[str, Config | str] = {}
         self._by_text: dict[bytes, Config | str] = {}
+        self._by_spec: dict[str | None, Config | str] = {}
         self._trusted: dict[str, str | None] | None = None  # commit -> spec of the qms.yml in force after it
         self.untrusted: list[Commit] = []  # commits whose change of qms.yml did not take force
 
@@ -81,8 +82,14 @@ class Policies:
         self._trusted = trusted
         self._by_commit.clear()
 
+    def _spec(self, spec: str | None) -> Config | str:
+        """The config in a blob (or `REV:PATH`), read and parsed once per spec."""
+        if spec not in self._by_spec:
+            self._by_spec[spec] = self._parse(self._reader.read(spec) if spec else None)
+        return self._by_spec[spec]
+
     def _approver(self, spec: str | None, email: str) -> bool:
-        config = self._parse(self._reader.read(spec) if spec else None)
+        config = self._spec(spec)
         return not isinstance(config, str) and any(config.holds(email, r) for r in config.config_approvers)
 
     def _parse(self, data: bytes | None) -> Config | str:
@@ -98,8 +105,7 @@ class Policies:
     def _load(self, commit: Commit) -> Config | str:
         if self._trusted is not None and commit.parents and commit.parents[0] in self._trusted:
             self._base[commit.sha] = commit.parents[0]
-            spec = self._trusted[commit.parents[0]]
-            config = self._parse(self._reader.read(spec) if spec else None)
+            config = self._spec(self._trusted[commit.parents[0]])
             return f"{config} at {commit.parents[0][:12]}" if config == f"{CONFIG_FILE} is missing" else config
         data, base = None, commit.sha
         if commit.parents:

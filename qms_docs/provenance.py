@@ -12,6 +12,8 @@ from typing import Any
 from qms_docs.gitio.log import Commit
 from qms_docs.history import Revision, Version
 from qms_docs.model.document import Approval, Document, Status
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import SignatureFacts
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class SignatureEvidence:
 
     @property
     def added_by_signer(self) -> bool:
-        email = (self.approval.email or "").lower()
-        return bool(email) and self.commit.author_email.lower() == email
+        c = self.commit
+        return policy.added_by_signer(self.approval, SignatureFacts(self.approval.index, c.sha, c.author_name,
+                                                                    c.author_email))
 
 
 def _key(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
