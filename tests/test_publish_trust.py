@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from qms_docs.cli import cli
 from qms_docs.publishing import select
 from tests.audit_history import Doc, body, tick
-from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git
+from tests.builders import AUTHOR, PEOPLE, commit, doc_path, git
 from tests.site_fixture import SITE_YML, site_texts
-from tests.test_records_verify import merge, side_branch
+from tests.test_records_verify import role_granted_in_a_merge
 
 TODAY = dt.date(2026, 11, 22)
 JANE, OMAR = PEOPLE["quality-manager"], PEOPLE["process-owner"]
@@ -66,12 +66,7 @@ def test_a_middle_commit_restoring_a_superseded_revision_does_not_roll_the_site_
 
 
 def test_a_role_granted_in_a_merge_by_a_non_approver_signs_nothing_on_the_site(qms_repo: Path) -> None:
-    wi = Doc(qms_repo, "WI-003", doc_path("WI-003"))
-    wi.draft(body(1))
-    side_branch(qms_repo, "side")
-    granted = QMS_YML.replace("[omar@acme.example, li@acme.example]", "[omar@acme.example, li@acme.example, "
-                                                                       "sam@acme.example]")
-    merge(qms_repo, "side", AUTHOR, edit={"qms.yml": granted})
+    wi, _ = role_granted_in_a_merge(qms_repo, "WI-003", "sam@acme.example", AUTHOR)
     wi.sign("process-owner", person=AUTHOR)
 
     pub = select(qms_repo, TODAY)

@@ -42,13 +42,17 @@ def short(sha: str) -> str:
     return sha[:12]
 
 
+def role_granted_in_a_merge(repo: Path, doc_id: str, holder: str, merger: tuple[str, str]) -> tuple[Doc, str]:
+    """A draft, then a merge in which `merger` adds `holder` to the process owners in qms.yml."""
+    doc = Doc(repo, doc_id, doc_path(doc_id))
+    doc.draft(body(1))
+    side_branch(repo, "side")
+    granted = QMS_YML.replace("[omar@acme.example, li@acme.example]", f"[omar@acme.example, li@acme.example, {holder}]")
+    return doc, merge(repo, "side", merger, edit={"qms.yml": granted})
+
+
 def test_a_role_granted_inside_a_merge_by_a_non_approver_is_not_in_force(qms_repo: Path) -> None:
-    wi = Doc(qms_repo, "WI-001", doc_path("WI-001"))
-    wi.draft(body(1))
-    side_branch(qms_repo, "side")
-    granted = QMS_YML.replace("[omar@acme.example, li@acme.example]", "[omar@acme.example, li@acme.example, "
-                                                                       "sam@acme.example]")
-    evil = merge(qms_repo, "side", AUTHOR, edit={"qms.yml": granted})  # Sam grants himself process-owner in a merge
+    wi, evil = role_granted_in_a_merge(qms_repo, "WI-001", "sam@acme.example", AUTHOR)  # Sam grants himself a role
     signed = wi.sign("process-owner", person=AUTHOR)  # … and uses it
 
     code, lines = verify(qms_repo)
@@ -62,12 +66,7 @@ def test_a_role_granted_inside_a_merge_by_a_non_approver_is_not_in_force(qms_rep
 
 
 def test_a_role_granted_in_a_merge_by_the_quality_manager_is_in_force_from_the_next_commit(qms_repo: Path) -> None:
-    wi = Doc(qms_repo, "WI-001", doc_path("WI-001"))
-    wi.draft(body(1))
-    side_branch(qms_repo, "side")
-    granted = QMS_YML.replace("[omar@acme.example, li@acme.example]", "[omar@acme.example, li@acme.example, "
-                                                                       "ceo@acme.example]")
-    merge(qms_repo, "side", JANE, edit={"qms.yml": granted})
+    wi, _ = role_granted_in_a_merge(qms_repo, "WI-001", "ceo@acme.example", JANE)
     wi.sign("process-owner", person=PEOPLE["top-management"])
     code, lines = verify(qms_repo)
     assert code == 0 and len(lines) == 1, lines
