@@ -129,7 +129,22 @@ def test_an_unreadable_historical_blob_never_stops_publish_history_or_report(qms
     runner = CliRunner()
     history = runner.invoke(cli, ["history", "WI-004", "--repo", str(qms_repo), "--format", "json"])
     assert history.exit_code == 0, history.output
-    assert [r["revision"] for r in json.loads(history.stdout)["revisions"]] == [1, 2]
+    data = json.loads(history.stdout)
+    assert [r["revision"] for r in data["revisions"]] == [1, 2]
+    assert [(u["sha"], u["path"]) for u in data["unreadable"]][-1] == (bad, doc_path("WI-004"))
+    text = runner.invoke(cli, ["history", "WI-004", "--repo", str(qms_repo)])
+    assert text.exit_code == 0 and f"Skipped, cannot be read: {doc_path('WI-004')} at {bad[:12]}: " in text.stdout
     report = runner.invoke(cli, ["report", "--repo", str(qms_repo), "--out", str(tmp_path / "r.html")])
     assert report.exit_code == 0, report.output
     assert f"{bad[:12]} {doc_path('WI-004')}: cannot be read" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_document_created_obsolete_without_approval_reaches_neither_the_site_nor_the_archive(qms_repo: Path) -> None:
+    frm = Doc(qms_repo, "FRM-005", doc_path("FRM-005"), title="NEVER-APPROVED-TITLE", status="obsolete",
+              summary="NEVER-APPROVED-REASON", body="Text.\n")
+    frm.save("FRM-005: created as obsolete")
+
+    pub = select(qms_repo, TODAY)
+
+    assert pub.documents == () and pub.archive == ()
+    assert "FRM-005: no revision is effective on 2026-11-22; not published" in pub.notes
