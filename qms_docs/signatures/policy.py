@@ -90,9 +90,9 @@ def missing_signature(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
     if doc.status is not Status.APPROVED or doc_type is None:
         return
     signed = {a.role for a in doc.approvals if a.meaning is Meaning.APPROVED}
-    line = doc.line_of("approvals") if doc.approvals else doc.line_of("status")
     for role in doc_type.approvers:
         if role not in signed:
+            line = doc.line_of("approvals") if doc.approvals else doc.line_of("status")
             yield Problem("QMS020", None, line,
                           f"status is approved but there is no signature from the required role {role}")
 
