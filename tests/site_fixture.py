@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import QMS_YML, commit, doc_path, git, make_document
+from tests.builders import QMS_YML, commit, commit_signed, doc_path, git, make_document
 
 SITE_YML = """\
 site_name: Acme Quality Manual
@@ -91,13 +91,13 @@ def make_site_repo(repo: Path) -> Path:
                                  body="# Purchasing\n\nSuppliers are evaluated with a zeppelin scorecard, yearly.\n")),
         ("WI-001", make_document("WI-001", revision=2, title="FUTURE TITLE SECRET", effective_date=dt.date(2027, 1, 1),
                                  body="FUTURE-ONLY-TEXT\n")),
-        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=False, title="Paper purchase order",
+        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=True, title="Paper purchase order",
                                   effective_date=dt.date(2026, 5, 1), change_summary="Replaced by the ERP.",
                                   body="OBSOLETE-BODY-TEXT\n")),
         ("QP-003", make_document("QP-003", status="draft", title="Never effective", body="NEVER-EFFECTIVE-TEXT\n")),
     ]
     for day, (doc_id, text) in enumerate(steps, start=1):
-        commit(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
+        commit_signed(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
     path = repo / doc_path("QP-002")
     path.write_text(path.read_text(encoding="utf-8") + "\nUNCOMMITTED-TEXT\n", encoding="utf-8")
     return repo
