@@ -72,8 +72,8 @@ def test_an_error_on_stderr_is_one_line_whatever_qms_yml_holds(qms_repo: Path) -
     write(qms_repo, "qms.yml", QMS_YML + '"evil\\n::error::x\\u001b[0m": 1\n')
     code, out, err = check(qms_repo)
     assert (code, out) == (2, "")
-    assert err == (f"Error: qms.yml:{QMS_YML.count(chr(10)) + 1}: evil\\n::error::x\\x1b[0m: unknown key (expected one of: documents_dir, "
-                   f"{err.split('documents_dir, ')[1]}")
+    where = QMS_YML.count("\n") + 1
+    assert err.startswith(f"Error: qms.yml:{where}: evil\\n::error::x\\x1b[0m: unknown key (expected one of: ")
     assert err.count("\n") == 1
 
 

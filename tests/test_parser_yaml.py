@@ -64,7 +64,8 @@ def test_a_review_interval_beyond_the_calendar_is_qms002_and_every_command_still
     write(qms_repo, QP1, text)
     code, out, _ = check(qms_repo)
     assert code == 1
-    assert f"{QP1}:{line_of(text, 'review_months')}: QMS002 error: `review_months` must be a whole number of months, 1 to 1200" in out
+    months = line_of(text, "review_months")
+    assert f"{QP1}:{months}: QMS002 error: `review_months` must be a whole number of months, 1 to 1200" in out
     for command in (["list"], ["list", "--format", "json"], ["review-due"]):
         result = CliRunner().invoke(cli, [*command, "--repo", str(qms_repo)], catch_exceptions=False)
         assert result.exit_code == 0, result.output

@@ -32,7 +32,7 @@ _CRASHES = (ValueError, TypeError, AttributeError, KeyError, OverflowError, Recu
 class Refused(yaml.MarkedYAMLError):
     """Valid YAML that qms-docs does not accept; `first` marks the first of two duplicate keys."""
 
-    def __init__(self, problem: str, mark: yaml.Mark | None, first: yaml.Mark | None = None):
+    def __init__(self, problem: str, mark: Any, first: Any = None):  # a yaml.Mark, from either parser
         super().__init__(problem=problem, problem_mark=mark)
         self.first = first
 
@@ -68,9 +68,10 @@ def _check_depth(text: str) -> None:
 
 def _check_anchors(text: str) -> None:
     for event in yaml.parse(text, Loader=_BASE):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        anchor = getattr(event, "anchor", None)
+        if anchor:  # an alias event carries the name it refers to as its anchor
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-            raise Refused(f"anchors and aliases ({sign}{_short(event.anchor)}) are not allowed: write the value out",
+            raise Refused(f"anchors and aliases ({sign}{_short(anchor)}) are not allowed: write the value out",
                           event.start_mark)
 
 
@@ -105,11 +106,11 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
                 raise Refused(f"duplicate key {_short(str(key))!r} appears more than once: YAML would keep only the last "
                               "value, so keep one",
                               key_node.start_mark, first.start_mark)
-        return BaseConstructor.construct_mapping(self, node, deep=deep)  # type: ignore[no-any-return]
+        return BaseConstructor.construct_mapping(self, node, deep=deep)
 
 
 def _mark(line: int) -> yaml.Mark:
-    return yaml.Mark("<yaml>", 0, line, 0, None, None)
+    return yaml.Mark("<yaml>", 0, line, 0, "", 0)
 
 
 def _short(text: str, limit: int = 40) -> str:
