@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 MAX_DEPTH = 100
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MERGE = "tag:yaml.org,2002:merge"
+_MERGE, _VALUE, _STR = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:str"
 _BRACKETS = re.compile(r"[\[\]{}]")
 _KINDS = {"timestamp": "date or time", "int": "whole number", "float": "number", "bool": "true or false"}
 _HINTS = {"timestamp": "; write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ for a time", "int": "; quote it if it is text"}
@@ -45,7 +45,7 @@ def load(text: str) -> Any:
     loader = _Loader(text)
     try:
         return loader.get_single_data()
-    except _CRASHES as e:  # a last net: every known case is caught, with its line, in construct_object
+    except _CRASHES as e:  # a last net: every known case is caught, with its line, by _guarded
         raise Refused(f"cannot be read ({type(e).__name__}: {_short(str(e))})", None) from None
     finally:
         loader.dispose()
@@ -78,35 +78,45 @@ def _check_anchors(text: str) -> None:
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
     """The safe loader, with merge keys and duplicate keys refused and value errors marked."""
 
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep=deep)
-        except _CRASHES as e:
-            name = str(node.tag).rpartition(":")[2]
-            detail = f" ({_short(str(e).split(';')[0], 60)})" if isinstance(e, ValueError | OverflowError) else ""
-            value = node.value if isinstance(node.value, str) else "the value"
-            raise ConstructorError(None, None, f"{_short(value)!r} is not a valid {_KINDS.get(name, node.tag)}"
-                                   f"{detail}{_HINTS.get(name, '')}", node.start_mark) from None
-
     def flatten_mapping(self, node: MappingNode) -> None:
+        """SafeConstructor's, less merge keys: `=` keys still read as text."""
         for key_node, _ in node.value:
             if key_node.tag == _MERGE:
                 raise Refused("merge keys (<<) are not allowed: write the fields out", key_node.start_mark)
-        super().flatten_mapping(node)
+            if key_node.tag == _VALUE:
+                key_node.tag = _STR
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
-        seen: dict[Any, Node] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, ScalarNode):
-                continue  # an unhashable key: the base constructor reports it
-            key = self.construct_object(key_node)
-            first = seen.setdefault(key, key_node)
-            if first is not key_node:
-                raise Refused(f"duplicate key {_short(str(key))!r} appears more than once: YAML would keep only the last "
-                              "value, so keep one",
-                              key_node.start_mark, first.start_mark)
-        return BaseConstructor.construct_mapping(self, node, deep=deep)
+        mapping: dict[Any, Any] = BaseConstructor.construct_mapping(self, node, deep=deep)
+        if len(mapping) < len(node.value):  # two keys collapsed into one: find them (keys are memoized)
+            seen: dict[Any, Node] = {}
+            for key_node, _ in node.value:
+                first = seen.setdefault(self.construct_object(key_node), key_node)
+                if first is not key_node:
+                    raise Refused(f"duplicate key {_short(str(key_node.value))!r} appears more than once: YAML would "
+                                  "keep only the last value, so keep one", key_node.start_mark, first.start_mark)
+        return mapping
+
+
+def _guarded(construct: Any, name: str) -> Any:
+    """A scalar constructor whose ValueError (2025-02-30, a 5000-digit number), KeyError
+    (`!!bool maybe`) or AttributeError (`!!timestamp junk`) becomes a ConstructorError at its node."""
+
+    def run(loader: _Loader, node: ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except _CRASHES as e:
+            detail = f" ({_short(str(e).split(';')[0], 60)})" if isinstance(e, ValueError | OverflowError) else ""
+            raise ConstructorError(None, None, f"{_short(str(node.value))!r} is not a valid {_KINDS[name]}"
+                                   f"{detail}{_HINTS.get(name, '')}", node.start_mark) from None
+
+    return run
+
+
+for _name in _KINDS:
+    _tag = f"tag:yaml.org,2002:{_name}"
+    _Loader.add_constructor(_tag, _guarded(yaml.SafeLoader.yaml_constructors[_tag], _name))
 
 
 def _mark(line: int) -> yaml.Mark:
