@@ -20,6 +20,7 @@ CONFIG_FILE = "qms.yml"
 MAX_CONFIG_SIZE = 1024 * 1024
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_KEY_ON_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
 TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing")
 TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
 SIGNING_KEYS = ("required", "allowed_signers")
@@ -96,8 +97,15 @@ def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
     except yaml.YAMLError as e:
         line, problem = describe(e)
         what = "refused" if isinstance(e, safeyaml.Refused) else "not valid YAML"
-        raise ConfigError(f"{source}:{line}: {what}: {problem}") from None
+        raise ConfigError(f"{source}:{line}: {_key_on(text, line)}{what}: {problem}") from None
     return _Validator(text, source).config(data)
+
+
+def _key_on(text: str, line: int) -> str:
+    """'key: ' when that line of the YAML text starts with a key, so the error names it; else ''."""
+    lines = text.split("\n")
+    found = _KEY_ON_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    return f"{found.group(1)}: " if found else ""
 
 
 def _too_large(source: str) -> ConfigError:

@@ -84,3 +84,10 @@ def test_the_console_script_prints_one_line_per_finding(qms_repo: Path) -> None:
                           text=True, env=env, timeout=60)
     assert proc.returncode == 1 and proc.stderr == ""
     assert [line[:2] for line in proc.stdout.splitlines()] == ["::", "1 "]
+
+
+def test_a_title_is_never_rich_markup_in_the_list_table(qms_repo: Path) -> None:
+    write(qms_repo, QP1, make_document("QP-001", title="Bad [/bold] [link=https://evil.example]x\x1b[31m"))
+    result = CliRunner().invoke(cli, ["list", "--repo", str(qms_repo)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Bad [/bold] [link=https://evil.example]x\\x1b[31m" in result.stdout.replace("\n", "").replace("│", "")
