@@ -193,7 +193,7 @@ def diff(doc_id: str, rev_a: int, rev_b: int, word: bool, repo: Path | None) -> 
 
 
 @cli.command(name="review-due")
-@click.option("--within", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--within", type=click.IntRange(min=0, max=36525), default=0, show_default=True,
               help="Also list reviews due within this many days.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @repo_option

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import MAX_DOCUMENT_BYTES, parse
 
 WORKTREE = "working tree"
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 INDEX = "index"
 
 
@@ -101,24 +101,26 @@ def _disk_files(root: Path, documents_dir: str) -> Iterator[tuple[str, bytes | D
 
 
 def _read_document(entry: os.DirEntry[str], path: str) -> bytes | DocumentError:
-    """The file's bytes (at most one byte over the size limit, which the parser then reports)."""
+    """The file's bytes (at most one byte over the size limit, which the parser then reports).
+    Opened without following links and without blocking: a FIFO swapped in reads as empty."""
     if entry.is_symlink():
         return DocumentError(f"is a symbolic link{_dangling(entry.path)}; a controlled document must be a regular "
                              "file (git would store only the link)", path)
+    if not entry.is_file(follow_symlinks=False):
+        return DocumentError("is not a regular file (a FIFO, socket or device); a controlled document "
+                             "must be a regular file", path)
     try:
-        fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(entry.path, _READ_FLAGS)
+        try:
+            chunks, size = [], 0
+            while size <= MAX_DOCUMENT_BYTES and (chunk := os.read(fd, MAX_DOCUMENT_BYTES + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
     except OSError as e:
         return DocumentError(f"cannot be read: {e.strerror or e}", path)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return DocumentError("is not a regular file (a FIFO, socket or device); a controlled document "
-                                 "must be a regular file", path)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as e:
-        return DocumentError(f"cannot be read: {e.strerror or e}", path)
-    finally:
-        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _dangling(path: str) -> str:

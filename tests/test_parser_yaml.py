@@ -175,3 +175,8 @@ def test_a_bomb_and_an_impossible_date_through_the_installed_console_script(qms_
     assert proc.returncode == 1 and proc.stderr == ""
     assert [line.split(" error:")[0] for line in proc.stdout.splitlines()] == [
         f"{QP1}:2: QMS001", f"{doc_path('QP-002')}:{line_of(second, 'signed_on')}: QMS001", "2 errors, 0 warnings"]
+
+
+def test_review_due_within_beyond_the_calendar_is_a_usage_error(qms_repo: Path) -> None:
+    result = CliRunner().invoke(cli, ["review-due", "--within", "99999999", "--repo", str(qms_repo)])
+    assert result.exit_code == 2 and "Traceback" not in result.output and "0<=x<=36525" in result.stderr
