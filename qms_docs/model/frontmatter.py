@@ -76,10 +76,10 @@ def _check_signable(doc: Document) -> None:
             raise DocumentError(f"front-matter key {key!r} must be a string", doc.path, 2)
     try:
         _ = doc.digest  # computed once and cached; canonical JSON refuses what cannot be signed
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError) as error:  # nesting is bounded by safeyaml: a last net
         for key, value in doc.meta.items():
             try:
                 canonical_json({key: value})
-            except (TypeError, ValueError) as e:
+            except (TypeError, ValueError, RecursionError) as e:
                 raise DocumentError(f"{key}: {e}; use plain text", doc.path, doc.line_of(key)) from None
-        raise
+        raise DocumentError(f"the content cannot be signed ({error})", doc.path, 1) from None
