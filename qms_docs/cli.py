@@ -71,11 +71,13 @@ def init(path: Path | None, repo: Path | None) -> None:
     from qms_docs.commands import init as command
 
     target = path or repo or Path.cwd()
-    created, kept = command.run(target)
-    for name in created:
+    done = command.run(target)
+    for name in done.created:
         _emit(f"created {name}\n")
-    for name in kept:
+    for name in done.kept:
         _emit(f"kept    {name} (already exists)\n")
+    for warning in done.warnings:
+        _emit(warning, err=True)
     _emit(f"QMS repository ready in {target.resolve()}; next: `qms install-hooks`, then `qms new procedure TITLE`\n")
 
 
@@ -123,13 +125,15 @@ def list_(fmt: str, status: str | None, repo: Path | None) -> None:
 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
-@click.option("-m", "--message", "summary", required=True, help="The change summary of the new revision.")
+@click.option("-m", "--message", "summary", help="The change summary of the new revision.")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day the revision takes effect (signed content: set it before anyone signs).")
 @repo_option
-def revise(doc_id: str, summary: str, repo: Path | None) -> None:
-    """Start the next revision: revision +1, status draft, approvals cleared."""
+def revise(doc_id: str, summary: str | None, effective: dt.datetime | None, repo: Path | None) -> None:
+    """Start the next revision: revision +1, status draft, approvals cleared (or date a draft with --effective)."""
     from qms_docs.commands import revise as command
 
-    _emit(command.run(_root(repo), doc_id, summary) + "\n")
+    _emit(command.run(_root(repo), doc_id, summary, effective.date() if effective else None) + "\n")
 
 
 @cli.command()
@@ -149,12 +153,14 @@ def approve(doc_id: str, role: str | None, meaning: str, do_commit: bool, repo: 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
 @click.option("-m", "--message", "reason", required=True, help="Why the document is withdrawn.")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day the withdrawal takes effect once signed (default: today).")
 @repo_option
-def obsolete(doc_id: str, reason: str, repo: Path | None) -> None:
-    """Withdraw a document: status obsolete, revision +1."""
+def obsolete(doc_id: str, reason: str, effective: dt.datetime | None, repo: Path | None) -> None:
+    """Start a withdrawal: status obsolete, revision +1; sign it with qms approve."""
     from qms_docs.commands import obsolete as command
 
-    _emit(command.run(_root(repo), doc_id, reason) + "\n")
+    _emit(command.run(_root(repo), doc_id, reason, effective.date() if effective else _today()) + "\n")
 
 
 @cli.command()
@@ -239,7 +245,7 @@ def install_hooks(server: Path | None, repo: Path | None) -> None:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-receive"]))
+@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "pre-receive"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @repo_option
 def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:

@@ -1,0 +1,1 @@
+"""Whether a signature counts: entry signatures (SSHSIG) and the allowed-signers file."""
