@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from qms_docs.config import Config, DocType
 from qms_docs.model.document import Document
+from qms_docs.model.printable import printable
 from qms_docs.snapshot import Snapshot
 
 
@@ -27,7 +28,7 @@ class Finding(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.code} {self.severity}: {self.message}"
+        return printable(f"{where}: {self.code} {self.severity}: {self.message}")  # one line, whatever a value holds
 
 
 class Hit(NamedTuple):
