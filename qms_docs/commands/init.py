@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
-from qms_docs.gitio import runner
+from qms_docs.gitio import repo as gitrepo
 
 HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-receive")
 SCAFFOLD = {  # file in the repository -> template
@@ -28,8 +28,7 @@ def run(path: Path) -> tuple[list[str], list[str]]:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path}: not a folder")
     path.mkdir(parents=True, exist_ok=True)
-    if not (path / ".git").exists():
-        runner.git(path, "init", "--quiet")
+    gitrepo.init(path)
     created, kept = [], []
     for target, source in SCAFFOLD.items():
         dest = path / target

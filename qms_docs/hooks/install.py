@@ -11,6 +11,7 @@ from pathlib import Path
 from qms_docs.commands.init import HOOKS, template
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 
 MARKER = "# qms-docs-server-hook"
@@ -49,8 +50,7 @@ def install_client(root: Path) -> list[str]:
         if not os.access(shim, os.X_OK):
             shim.chmod(shim.stat().st_mode | 0o111)
             done.append(f"made hooks/{name} executable")
-    old = runner.config_value(root, "core.hooksPath")
-    runner.git(root, "config", "core.hooksPath", "hooks")
+    old = gitrepo.set_config(root, "core.hooksPath", "hooks")
     done.append("core.hooksPath = hooks" + (f" (was {old})" if old and old != "hooks" else "")
                 + ": git now runs the pre-commit, commit-msg and pre-push checks of qms-docs")
     if shutil.which("qms") is None:
