@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,3 +29,27 @@ def test_browser_and_integration_markers_select_the_slow_files() -> None:
     quick = collected("not integration")
     assert not quick & {"test_hooks_e2e.py", "test_plugin_build.py", "test_site_browser.py", "test_pre_commit_framework.py"}
     assert {"test_hook_logic.py", "test_gates_gitio.py", "test_cli.py"} <= quick
+
+
+def _third_party_imports() -> set[str]:
+    """Top-level modules qms_docs imports that are neither its own nor the standard library's."""
+    found = set()
+    for path in (ROOT / "qms_docs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("qms_docs", "__future__")}
+
+
+def test_every_dependency_is_declared_used_and_bounded() -> None:
+    """Declared = imported (GitPython, PyYAML, ...), never a package nothing imports; each with an upper bound."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].lower(): spec for spec in declared}
+    assert all("<" in spec for spec in declared), f"unbounded: {[s for s in declared if '<' not in s]}"
+    providers = importlib.metadata.packages_distributions()
+    imported = {dist.lower() for module in _third_party_imports() for dist in providers.get(module, [module])}
+    assert imported <= set(names), f"imported but not declared: {sorted(imported - set(names))}"
+    themes = {"mkdocs-material"}  # loaded by name from mkdocs.yml (`theme: material`), never imported
+    assert set(names) - themes <= imported, f"declared but never imported: {sorted(set(names) - themes - imported)}"
