@@ -46,15 +46,19 @@ def _imported(argv: list[str], cwd: Path, stdin: str = "") -> set[str]:
     return {name.split(".")[0] for name in names}
 
 
-def test_check_and_the_commit_hooks_import_neither_gitpython_nor_mkdocs_nor_rich(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001")}, "QP-001: first issue")
+def test_check_and_the_hooks_import_neither_gitpython_nor_mkdocs_nor_rich(qms_repo: Path) -> None:
+    before = subprocess.run(["git", "-C", str(qms_repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    after = commit(qms_repo, {doc_path("QP-001"): make_document("QP-001")}, "QP-001: first issue")
+    push = {"hook pre-receive": f"{before} {after} refs/heads/main\n",
+            "hook pre-push": f"refs/heads/main {after} refs/heads/main {before}\n"}
     path = qms_repo / doc_path("QP-001")
     path.write_text(path.read_text().replace("The text", "The edited text"), encoding="utf-8")
     subprocess.run(["git", "-C", str(qms_repo), "add", "-A"], check=True)
     message = qms_repo / "MSG"
     message.write_text("QP-001: edit\n", encoding="utf-8")
-    for argv in (["check"], ["check", "--staged"], ["hook", "pre-commit"], ["hook", "commit-msg", str(message)]):
-        loaded = _imported(argv, qms_repo)
+    for argv in (["check"], ["check", "--staged"], ["hook", "pre-commit"], ["hook", "commit-msg", str(message)],
+                 ["hook", "pre-receive"], ["hook", "pre-push", "origin", "url"]):
+        loaded = _imported(argv, qms_repo, push.get(" ".join(argv[:2]), ""))
         assert "yaml" in loaded and "click" in loaded, argv  # it did load and judge the documents
         assert not loaded & set(HEAVY), f"qms {' '.join(argv)} imported {sorted(loaded & set(HEAVY))}"
 
