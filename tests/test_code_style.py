@@ -19,7 +19,8 @@ HEAVY = ("git", "mkdocs", "rich", "markdown", "material", "jinja2")
 
 def _tool(module: str, *args: str) -> subprocess.CompletedProcess[str]:
     pytest.importorskip(module, reason=f"{module} is in the test extra: pip install -e '.[test]'")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}  # a tool: nothing to measure
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, env=env)
 
 
