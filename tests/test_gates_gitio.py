@@ -96,6 +96,8 @@ def test_init_creates_a_repository_once(tmp_path: Path) -> None:
     target.mkdir()
     assert gitrepo.init(target) is True and (target / ".git" / "HEAD").is_file()
     assert gitrepo.init(target) is False
+    assert gitrepo.init(tmp_path / "release-first", "release") is True
+    assert git(tmp_path / "release-first", "symbolic-ref", "HEAD").stdout == "refs/heads/release\n"
 
 
 def test_config_is_read_as_git_reads_it_including_git_config_global(

@@ -15,11 +15,33 @@ from qms_docs.config import Config, DocType, load_config
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import repo as gitrepo
+from qms_docs.gitio import runner
 
 
 def next_id(doc_type: DocType, used: set[str]) -> str:
     numbers = [int(i.rsplit("-", 1)[1]) for i in used if doc_type.id_pattern.match(i)]
     return f"{doc_type.prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def ids_on_branches(root: Path, doc_type: DocType, documents_dir: str) -> set[str]:
+    """The ids of the type that any local or remote-tracking branch already uses (in a document's
+    `id:` line or its file name), so that parallel branches never create the same next id.
+
+    Three git processes however many branches: the branch tips, their documents folders (branches
+    that agree there are read once), and one `git grep` over those folders."""
+    if not (root / ".git").exists():
+        return set()
+    tips = runner.git(root, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes", check=False)
+    specs = "".join(f"{tip}:{documents_dir}\n" for tip in sorted(set(tips.decode().split())))
+    if not specs:
+        return set()
+    found = runner.git(root, "cat-file", "--batch-check=%(objecttype) %(objectname)", input=specs.encode(), check=False)
+    trees = sorted({line.split()[1] for line in found.decode().splitlines() if line.startswith("tree ")})
+    if not trees:
+        return set()
+    pattern = rf"^id:[[:space:]]*[\"']?{doc_type.prefix}-[0-9]"
+    out = runner.git(root, "grep", "-I", "-E", "--no-color", "-e", pattern, *trees, check=False)
+    return set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}\b", out.decode("utf-8", "replace")))
 
 
 def folder_for(doc_type: DocType, snap: snapshot.Snapshot, config: Config) -> str:
@@ -59,7 +81,8 @@ def run(root: Path, type_name: str, title: str) -> Path:
     snap = snapshot.from_worktree(root, config)
     folder = root / config.documents_dir
     names = " ".join(p.name for p in folder.rglob("*.md")) if folder.is_dir() else ""  # unparsable files too
-    used = {d.id for d in snap.documents if d.id} | set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}", names))
+    used = {d.id for d in snap.documents if d.id} | set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}", names)) \
+        | ids_on_branches(root, doc_type, config.documents_dir)
     doc_id = next_id(doc_type, used)
     name, email = gitrepo.identity(root) if (root / ".git").exists() else (None, None)
     owner = f"{name} <{email}>" if name and email else (name or doc_type.approvers[-1])

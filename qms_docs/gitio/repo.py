@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from git import Repo
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
@@ -42,12 +43,14 @@ def opened(root: Path) -> Iterator[Repo]:
         raise GitError(f"git {e.command[1] if len(e.command) > 1 else ''}: {_message(e)}") from None
 
 
-def init(path: Path) -> bool:
-    """Make `path` a git repository (`git init`) unless it is one already; whether it was created."""
+def init(path: Path, initial_branch: str | None = None) -> bool:
+    """Make `path` a git repository (`git init`, on `initial_branch` when given) unless it is one
+    already; whether it was created."""
     if (path / ".git").exists():
         return False
     try:
-        with Repo.init(path):
+        branch: dict[str, Any] = {"initial_branch": initial_branch} if initial_branch else {}
+        with Repo.init(path, **branch):
             return True
     except GitCommandError as e:
         raise GitError(f"git init: {_message(e)}") from None
