@@ -157,3 +157,10 @@ def test_commit_file_runs_the_hooks_and_a_refusal_is_a_git_error_with_the_hooks_
         gitcommit.commit_file(qms_repo, "qms.yml", "change", author="Jane Doe <jane@acme.example>", sign=False)
     assert git(qms_repo, "rev-parse", "HEAD").stdout == head
     assert git(qms_repo, "diff", "--cached", "--name-only").stdout == ""
+
+
+def test_a_config_git_cannot_read_is_an_error_naming_it(qms_repo: Path) -> None:
+    with (qms_repo / ".git" / "config").open("a", encoding="utf-8") as f:
+        f.write("[broken\n")
+    with pytest.raises(GitError, match="git config --get user.name: .*config"):
+        gitrepo.identity(qms_repo)

@@ -35,7 +35,7 @@ def _message(e: GitCommandError) -> str:
 def opened(root: Path) -> Iterator[Repo]:
     """The repository at `root`; a git failure inside the block becomes a GitError with git's message."""
     try:
-        with Repo(root) as repo:
+        with Repo(root, search_parent_directories=True) as repo:
             yield repo
     except (InvalidGitRepositoryError, NoSuchPathError):
         raise UsageError(f"{root} is not a git repository; run `qms init` there first") from None
@@ -59,7 +59,9 @@ def init(path: Path, initial_branch: str | None = None) -> bool:
 def config_value(root: Path, key: str) -> str | None:
     """A git config value as git reads it (every scope, includes, `-c`), None when unset."""
     with opened(root) as repo:
-        status, out, _ = repo.git.config("--get", key, with_extended_output=True, with_exceptions=False)
+        status, out, err = repo.git.config("--get", key, with_extended_output=True, with_exceptions=False)
+    if status not in (0, 1):  # 1: unset; anything else: git could not read its config
+        raise GitError(f"git config --get {key}: {err.strip() or f'exit code {status}'}")
     return out.strip() or None if status == 0 else None
 
 
