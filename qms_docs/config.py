@@ -17,7 +17,7 @@ from qms_docs.model.yamlerror import describe
 CONFIG_FILE = "qms.yml"
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing")
+TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "trusted_files")
 TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
 SIGNING_KEYS = ("required", "allowed_signers")
 
@@ -49,6 +49,7 @@ class Config:
     protected_branches: tuple[str, ...] = ("main",)
     config_approvers: tuple[str, ...] = ("quality-manager",)
     signing: Signing = field(default_factory=Signing)
+    trusted_files: tuple[str, ...] = ()  # guarded like qms.yml (QMS014)
 
     def holds(self, email: str, role: str) -> bool:
         """Whether the person with this e-mail address holds the role."""
@@ -127,7 +128,8 @@ class _Validator:
                 raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
         return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
                       protected_branches=protected, config_approvers=approvers,
-                      signing=self.signing(top.get("signing", {})))
+                      signing=self.signing(top.get("signing", {})),
+                      trusted_files=self.str_list(top.get("trusted_files", []), ("trusted_files",), empty_ok=True))
 
     def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
         if value is None:

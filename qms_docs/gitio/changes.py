@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from qms_docs.gitio import runner
@@ -74,32 +75,44 @@ def pending_author(root: Path) -> str:
     return ident.rsplit(">", 1)[0] + ">" if ">" in ident else ident
 
 
-def revision_start(root: Path, rev: str, path: str, revision: int) -> str | None:
-    """The newest commit up to `rev` that wrote the line `revision: N` of `path` (following renames):
-    where that revision began. Found without walking the gap back to the previous revision."""
-    pattern = rf"^revision:[ \t]*{revision}[ \t]*(#.*)?$"
-    out = runner.git(root, "log", "--follow", "-1", "--format=%H", "-G", pattern, rev, "--", path, check=False)
-    return out.decode().strip() or None
+@dataclass(frozen=True)
+class PastVersion:
+    """A file (blob) as a commit that wrote it left it."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    blob: str
 
 
-def versions_back(root: Path, rev: str, path: str) -> Iterator[tuple[str, str, str, str]]:
-    """(sha, author name, author e-mail, blob) of each commit that changed `path`, newest first, from `rev`.
+def versions_back(root: Path, rev: str, path: str) -> Iterator[PastVersion]:
+    """Each commit that wrote `path` (following renames), newest first, from `rev`.
 
-    Streams `git log --follow`; the caller stops reading when it has gone back far enough, so the
-    cost is the distance walked, not the length of the history."""
-    proc = subprocess.Popen(["git", "-C", str(root), "log", "--follow", "-M", "--raw", "--no-abbrev", "--no-color",
-                             "--format=%x01%H%x00%an%x00%ae", rev, "--", path], stdout=subprocess.PIPE)
+    Merges are seen (`-m`: git prints one record per parent whose diff is not empty): a merge wrote the
+    file only when it differs from every parent; one that took it from a parent is left out (that
+    parent's own commits follow in the walk). Streams `git log --follow`: the caller stops reading when
+    it has gone back far enough, so the cost is the distance walked, not the length of the history."""
+    proc = subprocess.Popen(["git", "-C", str(root), "log", "--follow", "-m", "-M", "--raw", "--no-abbrev", "--no-color",
+                             "--format=%x01%H%x00%P%x00%an%x00%ae", rev, "--", path], stdout=subprocess.PIPE)
     assert proc.stdout is not None
     try:
-        head: list[str] | None = None
+        pending: list[str] = []  # sha, parents, name, e-mail, blob, records seen
         for line in proc.stdout:
             if line.startswith(b"\x01"):
                 head = line[1:].rstrip(b"\n").decode("utf-8", "replace").split("\0")
-            elif line.startswith(b":") and head is not None and len(head) == 3:
+                if pending and head[0] == pending[0]:
+                    continue  # the same merge, against its next parent
+                yield from _written(pending)
+                pending = [*head, "", "0"] if len(head) == 4 else []
+            elif line.startswith(b":") and pending:
                 blob = line.split(b"\t", 1)[0].split()[3].decode()
-                if not is_null(blob):
-                    yield head[0], head[1], head[2], blob
-                head = None
+                pending[4], pending[5] = ("" if is_null(blob) else blob), str(int(pending[5]) + 1)
+        yield from _written(pending)
     finally:
         proc.kill()
         proc.wait()
+
+
+def _written(pending: list[str]) -> Iterator[PastVersion]:
+    if pending and pending[4] and int(pending[5]) >= max(1, len(pending[1].split())):
+        yield PastVersion(pending[0], pending[2], pending[3], pending[4])

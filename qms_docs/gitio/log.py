@@ -112,7 +112,7 @@ def parse_log(out: bytes) -> Iterator[Commit]:
 
 
 def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_parent: bool = False,
-        follow: bool = False, merges: bool = False, full_history: bool = False) -> list[Commit]:
+        follow: bool = False, merges: bool = False, full_history: bool = False, topo_order: bool = False) -> list[Commit]:
     """Commits reachable from `revs` (e.g. ["HEAD"], ["base..head"], ["new", "--not", "--all"]),
     oldest first, with the changes under `paths` (renames detected). With `follow` (one path),
     the file is followed back through its renames as `git log --follow` does.
@@ -121,11 +121,12 @@ def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_par
     changes against its first parent in `changes` and against every parent in `parent_changes`
     (one extra `git diff-tree` process for all merges, never one per commit). With
     `full_history`, git does not simplify history by `paths`: a side branch whose changes a merge
-    discarded is still listed."""
+    discarded is still listed. With `topo_order`, no commit comes before one of its parents."""
     args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", f"--format={_FORMAT}"]
     args += ["--first-parent"] if first_parent else []
     args += ["--diff-merges=first-parent"] if merges else []
     args += ["--full-history"] if full_history else []
+    args += ["--topo-order"] if topo_order else []
     args += ["--follow"] if follow else ["--reverse"]  # git cannot combine --follow with --reverse
     commits = list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
     if merges and not first_parent:

@@ -17,7 +17,7 @@ from qms_docs.gitio import changes, runner
 from qms_docs.gitio.log import Change
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
-from qms_docs.rules.config_change import trusted_files
+from qms_docs.rules.config_change import guarded_files
 from qms_docs.snapshot import INDEX, Snapshot, is_document
 
 _ID_LINE = re.compile(r"""^(id|status):[ \t]*(['"]?)([^'"#]*?)\2[ \t]*(?:#.*)?$""")
@@ -30,7 +30,7 @@ class Staged:
     config: Config  # HEAD's qms.yml (the base), or the staged one when HEAD has none
     head: str | None
     changes: tuple[Change, ...]  # staged changes of documents
-    config_changes: tuple[str, ...]  # configuration files the commit changes
+    config_changes: tuple[str, ...]  # guarded files the commit changes (qms.yml, allowed signers, mkdocs.yml, ...)
     documents: Snapshot  # the staged state of the changed documents
     base: Snapshot | None  # their state in HEAD
 
@@ -83,7 +83,7 @@ def read_staged(root: Path) -> Staged:
         new = _parse(reader, ((c.path, c.blob) for c in docs if c.status != "D" and is_document(c.path, folder)))
         old = _parse(reader, ((c.old_path, c.old_blob) for c in docs if c.status in "MDRT"
                               and is_document(c.old_path, folder))) if head else ([], [])
-    return Staged(config, head, docs, tuple(p for p in trusted_files(config) if p in touched),
+    return Staged(config, head, docs, tuple(p for p in guarded_files(config) if p in touched),
                   Snapshot(INDEX, config, tuple(new[0]), tuple(new[1])),
                   Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None)
 

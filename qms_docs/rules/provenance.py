@@ -1,42 +1,22 @@
 """QMS024-QMS025: a signature is added by its signer, who did not write what they sign.
 
-The facts come from history (`facts["signatures"]`: the commit that added each new approval entry;
-`facts["content_authors"]`: who wrote the signed revision); these rules only judge them."""
+The facts come from history (`ChangeFacts.signatures`: the commit that added each new approval entry;
+`ChangeFacts.content_authors`: who wrote the signed revision); these rules only judge them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from qms_docs.model.document import Approval, Document
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import Signature
 
-
-@dataclass(frozen=True)
-class Signature:
-    """An approval entry new in this change, and the commit that added it.
-
-    `commit` None with an author: the commit being made (pre-commit); with no author: no commit of
-    its own added the entry (it appeared in a merge). `signed_by`: the principals of a valid SSH
-    signature on that commit (comma-separated, as git reports them)."""
-
-    path: str
-    index: int
-    commit: str | None
-    author_name: str
-    author_email: str
-    signed_by: str | None = None
-
-
-def new_entries(old: Document | None, new: Document) -> list[tuple[int, Approval]]:
-    """The approval entries of `new` that `old` did not carry (entries already at the base were judged before)."""
-    before = [a.raw for a in old.approvals] if old is not None else []
-    return [(i, a) for i, a in enumerate(new.approvals) if a.raw not in before]
+__all__ = ["Signature", "forged_approval", "self_approval"]
 
 
 def _entries(ctx: Context) -> Iterator[tuple[Signature, Document, Approval, str]]:
     docs = ctx.snapshot.by_path()
-    for s in ctx.facts.get("signatures", ()):
+    for s in ctx.facts.signatures:
         doc = docs.get(s.path)
         if doc is None or s.index >= len(doc.approvals):
             continue
@@ -46,7 +26,7 @@ def _entries(ctx: Context) -> Iterator[tuple[Signature, Document, Approval, str]
 
 def self_approval(ctx: Context) -> Iterator[Hit]:
     """QMS024: a signer authored a commit that wrote the revision they sign."""
-    authors: Mapping[str, Mapping[str, str]] = ctx.facts.get("content_authors", {})
+    authors = ctx.facts.content_authors
     for s, doc, a, who in _entries(ctx):
         doc_type = ctx.doc_type(doc)
         email = (a.email or "").lower()
@@ -54,7 +34,8 @@ def self_approval(ctx: Context) -> Iterator[Hit]:
             continue
         wrote = authors.get(s.path, {})
         if email in wrote:
-            commit = f"commit {wrote[email][:12]}" if wrote[email] else "the commit being made"
+            sha = wrote[email]
+            commit = f"commit {sha[:12]}" if sha else "the commit being made"
             yield Hit(doc.path, a.line, f"{who}: {a.email} wrote revision {doc.revision} ({commit}) and cannot "
                                         f"approve it; type {doc_type.name} does not allow self-approval")
 
@@ -66,14 +47,13 @@ def forged_approval(ctx: Context) -> Iterator[Hit]:
         email = (a.email or "").lower()
         commit = f"commit {s.commit[:12]}" if s.commit else "the commit being made"
         if not s.author_email:
-            yield Hit(doc.path, a.line, f"{who}: no commit of the signer added this entry (it appeared in a "
-                                        f"merge); the signer must add it in a commit of their own")
+            yield Hit(doc.path, a.line, f"{who}: no commit of the signer added this entry; the signer must add "
+                                        f"it in a commit of their own")
         elif s.author_email.lower() != email:
             yield Hit(doc.path, a.line, f"{who}: added by {commit} authored by {s.author_name} <{s.author_email}>, "
                                         f"not by the signer {a.email}; only the signer may add their signature "
                                         f"(`qms approve {doc.id or 'ID'} --commit`, as the signer)")
         elif signing.required and s.commit:
-            principals = {p.strip().lower() for p in (s.signed_by or "").split(",")}
-            if email not in principals:
+            if email not in s.signed_by:
                 yield Hit(doc.path, a.line, f"{who}: {commit} is not signed by a key listed for {a.email} in "
                                             f"{signing.allowed_signers} (signing.required)")
