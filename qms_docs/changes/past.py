@@ -8,7 +8,7 @@ previous released revision, so its length is the revision's, not the history's."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from qms_docs.changes.steps import Load
@@ -19,8 +19,9 @@ from qms_docs.rules.revisions import LOCKED
 
 @dataclass(frozen=True)
 class Past:
-    approved: frozenset[str] = frozenset()  # digests the revision was approved (or withdrawn) with
-    authors: Mapping[str, str] = field(default_factory=dict)  # e-mail -> first commit of theirs that wrote content
+    revision: int
+    approved: frozenset[str]  # digests the revision was approved (or withdrawn) with
+    authors: Mapping[str, str]  # e-mail -> first commit of theirs that wrote content
 
 
 def revision_past(root: Path, rev: str, path: str, revision: int, load: Load) -> Past:
@@ -42,4 +43,4 @@ def revision_past(root: Path, rev: str, path: str, revision: int, load: Load) ->
         if doc.digest != digest:
             authors.setdefault(email, sha)
             digest = doc.digest
-    return Past(approved, authors)
+    return Past(revision, approved, authors)

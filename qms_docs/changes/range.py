@@ -1,28 +1,30 @@
 """A base..head range judged commit by commit (SPEC 4 "Every commit counts").
 
 Every new commit is compared with each of its parents (merges included, see `steps`), with the rules
-and roles of the base's qms.yml (SPEC 3). A commit that breaks a change rule refuses the range even
-when a later commit repairs it; its findings name it (`in commit abc123def456: ...`). The last step
-(the head commit, or the uncommitted state against HEAD) is reported without that prefix.
-
-The same pass gathers the history facts the end-to-end rules judge: who added each approval entry
-(QMS025), who wrote each signed revision (QMS024), and who changed a guarded file (QMS014).
+and roles of the base's qms.yml (SPEC 3): the CHANGE rules (QMS010-QMS013) on the documents it changed,
+and the HISTORY rules on what it did: the approval entries it added were added by its author (QMS025,
+QMS024 with everyone who wrote the revision so far) and the guarded files it wrote were changed by its
+author (QMS014). A commit that breaks a rule refuses the range even when a later commit repairs it; its
+findings name it (`in commit abc123def456: ...`). The last step (the head commit, or the uncommitted
+state against HEAD) is reported without that prefix. Entries and guarded files changed only in the
+uncommitted state have no commit yet: they are judged when committed (pre-commit) and pushed.
 
 Cost: one `git log` for the range, one `git diff-tree` for its merges, one `cat-file --batch` for
-every blob a commit changed (each parsed once), and for a document whose revision was begun before
-the range and is signed in it, one walk back along that file to the previous released revision."""
+every blob a commit changed (each parsed once), one `git log --no-walk` for the SSH signatures (with
+signing.required), and for a document whose revision was begun before the range and is signed in
+it, one walk back along that file to the previous released revision (`past`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
 from qms_docs import engine
 from qms_docs.changes.past import Past, revision_past
-from qms_docs.changes.steps import StepChanges, entry_key, new_entries, step_changes
+from qms_docs.changes.steps import Load, StepChanges, new_entries, step_changes
 from qms_docs.config import Config
 from qms_docs.errors import DocumentError
 from qms_docs.gitio import changes as gitchanges
@@ -38,7 +40,7 @@ from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
 from qms_docs.snapshot import Snapshot
 
-_PENDING = ("", "", "")  # an entry added only in the uncommitted state: judged when it is committed
+PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 
 
 def doc_key(doc: Document) -> str:
@@ -86,34 +88,35 @@ class Step:
 
 @dataclass
 class RangeJudge:
-    """Walks the steps of a range in order, judging each and remembering what it did."""
+    """Judges the steps of a range in order (parents first), remembering what each did."""
 
     config: Config
-    guarded: tuple[str, ...]
     today: dt.date
-    blobs: Blobs
-    approved: dict[tuple[str, int], set[str]] = field(default_factory=dict)
-    adders: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str, str]] = field(default_factory=dict)
-    authors: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
-    config_commits: list[ConfigCommit] = field(default_factory=list)
+    protected: bool
+    past: dict[str, Past] = field(default_factory=dict)  # document key -> its revision's past
+    signers: dict[str, frozenset[str]] = field(default_factory=dict)  # sha -> principals of its SSH signature
+    approved: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # (document, revision) -> digests
+    authors: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # -> e-mail -> first commit
     findings: list[Finding] = field(default_factory=list)
 
     def remember_approved(self, doc: Document) -> None:
         if doc.status in LOCKED and doc.revision is not None:
             self.approved.setdefault((doc_key(doc), doc.revision), set()).add(doc.digest)
 
-    def judge(self, step: Step, last: bool, current: Snapshot | None = None) -> None:
-        """Judge one step; `current` gives the new side of the uncommitted state (its blobs are not in git)."""
-        load = self.blobs.load
-        if current is not None:
-            on_disk: dict[str, Document | DocumentError] = {**{e.path: e for e in current.broken}, **current.by_path()}
-            load = lambda path, blob: on_disk.get(path)  # noqa: E731
-        changes = step_changes(step.per_parent, self.config.documents_dir, self.guarded, self.blobs.load, load)
-        found = engine.run(self._context(step, changes), in_scope(CHANGE_RULES, Scope.CHANGE))
+    def judge(self, step: Step, changes: StepChanges, last: bool) -> None:
+        """Judge one step against its parents, then remember what it approved and wrote."""
+        before = self._context(step, changes)
+        for t in changes.touched:  # who wrote what counts from this step on (QMS024 sees the step's own content)
+            if step.sha and isinstance(t.new, Document) and t.new.revision is not None and t.wrote_content():
+                self.authors.setdefault((doc_key(t.new), t.new.revision), {}).setdefault(step.author_email.lower(), step.sha)
+        ctx = replace(before, facts=self._history(step, changes, before))
+        found = engine.run(ctx, in_scope(CHANGE_RULES, *PER_COMMIT))
         if not last and step.sha:
             found = [f._replace(message=f"in commit {step.sha[:12]}: {f.message}") for f in found]
         self.findings += found
-        self._remember(step, changes)
+        for t in changes.touched:
+            if isinstance(t.new, Document):
+                self.remember_approved(t.new)
 
     def _context(self, step: Step, changes: StepChanges) -> Context:
         label = f"commit {step.sha[:12]}" if step.sha else "uncommitted changes"
@@ -123,35 +126,26 @@ class RangeJudge:
                         tuple(t.new for t in changes.touched if isinstance(t.new, DocumentError)))
         approved = {d.path: frozenset(self.approved[(doc_key(d), d.revision)]) for d in news
                     if d.revision is not None and (doc_key(d), d.revision) in self.approved}
-        facts = ChangeFacts(renames=changes.renames, approved_digests=approved,
+        facts = ChangeFacts(renames=changes.renames, approved_digests=approved, protected=self.protected,
                             added=frozenset(t.path for t in changes.touched if t.reference is None))
         return Context(head, self.today, base, facts)
 
-    def _remember(self, step: Step, changes: StepChanges) -> None:
-        for t in changes.touched:
-            if not isinstance(t.new, Document):
-                continue
-            key = doc_key(t.new)
-            self.remember_approved(t.new)
-            adder = (step.sha, step.author_name, step.author_email) if step.sha else _PENDING
-            for _, approval in t.added_entries():
-                self.adders.setdefault((key, entry_key(approval)), adder)
-            if step.sha and t.new.revision is not None and t.wrote_content():
-                self.authors.setdefault((key, t.new.revision), {}).setdefault(step.author_email.lower(), step.sha)
-        if step.sha:
-            self.config_commits += [ConfigCommit(step.sha, step.author_name, step.author_email, p) for p in changes.guarded]
+    def _history(self, step: Step, changes: StepChanges, ctx: Context) -> ChangeFacts:
+        """The step's own history facts: the entries it added, who wrote what they sign, the guarded files it wrote."""
+        if step.sha is None:  # not committed yet: no author or signature to judge
+            return ctx.facts
+        signed_by = self.signers.get(step.sha, frozenset())
+        signatures = tuple(Signature(t.path, i, step.sha, step.author_name, step.author_email, signed_by)
+                           for t in changes.touched for i, _ in t.added_entries())
+        docs = ctx.snapshot.by_path()
+        authors = {s.path: self.content_authors(docs[s.path]) for s in signatures if s.path in docs}
+        guarded = tuple(ConfigCommit(step.sha, step.author_name, step.author_email, p, signed_by) for p in changes.guarded)
+        return replace(ctx.facts, signatures=signatures, content_authors=authors, config_commits=guarded)
 
-    def signatures(self, matching: Matching) -> Iterator[Signature]:
-        """Who added each approval entry that is new at the head (an entry found in no commit: by nobody)."""
-        for old, new in matching.changed():
-            for index, approval in new_entries(old, new):
-                sha, name, email = self.adders.get((doc_key(new), entry_key(approval)), (None, "", ""))
-                if (sha, name, email) != _PENDING:
-                    yield Signature(new.path, index, sha, name, email)
-
-    def content_authors(self, doc: Document, past: Past | None) -> dict[str, str | None]:
+    def content_authors(self, doc: Document) -> dict[str, str | None]:
         """E-mail -> commit, for everyone who wrote content of the doc's revision (before and in the range)."""
-        wrote: dict[str, str | None] = dict(past.authors) if past is not None else {}
+        past = self.past.get(doc_key(doc))
+        wrote: dict[str, str | None] = dict(past.authors) if past is not None and past.revision == doc.revision else {}
         for email, sha in self.authors.get((doc_key(doc), doc.revision or 0), {}).items():
             wrote.setdefault(email, sha)
         return wrote
@@ -164,9 +158,9 @@ def needs_past(old: Document | None, new: Document) -> bool:
     return bool(new_entries(old, new)) or (new.status in LOCKED and old.status not in LOCKED)
 
 
-def pasts(root: Path, rev: str, matching: Matching, blobs: Blobs) -> dict[str, Past]:
-    """new path -> the past of its revision, for each document that needs one."""
-    return {new.path: revision_past(root, rev, old.path, new.revision, blobs.load)
+def pasts(root: Path, rev: str, matching: Matching, load: Load) -> dict[str, Past]:
+    """Document key -> the past of its revision, for each document that needs one."""
+    return {doc_key(new): revision_past(root, rev, old.path, new.revision, load)
             for old, new in matching.pairs if needs_past(old, new) and new.revision is not None}
 
 
@@ -176,50 +170,35 @@ def signed_by(root: Path, shas: Sequence[str], allowed_signers: bytes | None) ->
     return {sha: frozenset(p.strip().lower() for p in (who or "").split(",") if p.strip()) for sha, who in found.items()}
 
 
-def with_signers(facts: ChangeFacts, signers: dict[str, frozenset[str]]) -> ChangeFacts:
-    """The facts with each commit's SSH signers filled in."""
-    return replace(
-        facts,
-        signatures=tuple(replace(s, signed_by=signers.get(s.commit, frozenset())) if s.commit else s
-                         for s in facts.signatures),
-        config_commits=tuple(replace(c, signed_by=signers.get(c.sha, frozenset())) if c.sha else c
-                             for c in facts.config_commits))
-
-
 def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, guarded: tuple[str, ...],
-                current: Snapshot | None) -> tuple[list[Finding], ChangeFacts]:
-    """The per-commit findings of doc_base..head (plus the uncommitted state when `current` is given),
-    and `ctx.facts` completed with the history facts of the range for the end-to-end rules.
+                current: Snapshot | None) -> list[Finding]:
+    """The findings of every commit of doc_base..head, and of the uncommitted state when `current` is given.
 
-    `revs`: the commit the documents are compared with, and the base whose qms.yml and allowed-signers
-    file are trusted. `ctx`: the head snapshot against the documents of `revs[0]`, with the base's config."""
+    `revs`: the commit the documents are compared with, and the base whose qms.yml (`ctx.config`) and
+    allowed-signers file are trusted. `ctx`: the head snapshot against the documents of `revs[0]`."""
     doc_base, trust = revs
     config = ctx.config
     commits = gitlog.log(root, [f"{doc_base}..{head}"], [config.documents_dir, *guarded],
                          merges=True, full_history=True, topo_order=True)
-    steps = [Step.of(c) for c in commits]
     with Blobs(root) as blobs:
-        judge = RangeJudge(config, guarded, ctx.today, blobs)
+        judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load))
         for old in ctx.base.documents if ctx.base is not None else ():
             judge.remember_approved(old)
-        past = pasts(root, doc_base, ctx.matching, blobs)
-        for _, new in ctx.matching.pairs:
-            if new.path in past and new.revision is not None:
-                judge.approved.setdefault((doc_key(new), new.revision), set()).update(past[new.path].approved)
-        for n, step in enumerate(steps):
-            judge.judge(step, last=current is None and n == len(steps) - 1)
-        if current is not None:
-            diff = gitchanges.changed_files(root, head, gitchanges.INDEX if current.label == "index" else gitchanges.WORKTREE,
-                                            (config.documents_dir, *guarded))
-            judge.judge(Step(None, "", "", (tuple(diff),)), last=True, current=current)
-        signatures = tuple(judge.signatures(ctx.matching))
-        signed_docs = {s.path for s in signatures}
-        authors = {new.path: judge.content_authors(new, past.get(new.path)) for _, new in ctx.matching.changed()
-                   if new.path in signed_docs}
-        facts = replace(ctx.facts, signatures=signatures, content_authors=authors,
-                        config_commits=tuple(judge.config_commits))
-        if config.signing.required and (facts.signatures or facts.config_commits):
+        for key, past in judge.past.items():
+            judge.approved.setdefault((key, past.revision), set()).update(past.approved)
+        steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
+                 for step in map(Step.of, commits)]
+        if config.signing.required:
             allowed = blobs.reader.read(f"{trust}:{config.signing.allowed_signers.removeprefix('./')}")
-            shas = [s.commit for s in facts.signatures if s.commit] + [c.sha for c in facts.config_commits if c.sha]
-            facts = with_signers(facts, signed_by(root, shas, allowed))
-    return judge.findings, facts
+            judge.signers = signed_by(root, [s.sha for s, c in steps if s.sha and (c.guarded or c.adds_entries())],
+                                      allowed)
+        for n, (step, changes) in enumerate(steps):
+            judge.judge(step, changes, last=current is None and n == len(steps) - 1)
+        if current is not None:
+            on_disk: dict[str, Document | DocumentError] = {**{e.path: e for e in current.broken}, **current.by_path()}
+            head_spec = gitchanges.INDEX if current.label == "index" else gitchanges.WORKTREE
+            diff = gitchanges.changed_files(root, head, head_spec, (config.documents_dir, *guarded))
+            pending = Step(None, "", "", (tuple(diff),))
+            judge.judge(pending, step_changes(pending.per_parent, config.documents_dir, guarded, blobs.load,
+                                              lambda path, blob: on_disk.get(path)), last=True)
+    return judge.findings

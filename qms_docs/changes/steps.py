@@ -75,6 +75,9 @@ class StepChanges:
     renames: dict[str, str]  # reference path -> path in the commit
     guarded: tuple[str, ...]
 
+    def adds_entries(self) -> bool:
+        return any(t.added_entries() for t in self.touched)
+
 
 def _parent_state(change: Change | None, new: Document | DocumentError, path: str,
                   old: Load) -> tuple[Document | None, str | None]:

@@ -52,8 +52,7 @@ def base_snapshot(root: Path, rev: str, config: Config, current: snapshot.Snapsh
 def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
         branch: str | None = None, facts: ChangeFacts | None = None) -> list[Finding]:
     """Findings for `current` against `base`, judged with the base's config: the static rules on the
-    head, the change rules on every commit of the range (`changes.range`), and the history rules on
-    what the range added (who signed, who wrote, who changed a guarded file).
+    head, and the change and history rules on every commit of the range (`qms_docs.changes.range`).
 
     `branch`: the branch the change goes to (QMS014 applies to protected ones); by default the
     branch `base` names, and a base that names no branch (a commit id, HEAD~3) counts as protected.
@@ -72,11 +71,10 @@ def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
     ctx = Context(current, today, old, replace(
         facts or ChangeFacts(), renames={c.old_path: c.path for c in diff if c.status == "R"},
         protected=target is None or target in config.protected_branches))
-    end_rules = [*STATIC_RULES, *in_scope(CHANGE_RULES, Scope.HISTORY, Scope.PUSH)]
+    end_rules = [*STATIC_RULES, *in_scope(CHANGE_RULES, Scope.PUSH)]
     if head_commit is None:  # nothing committed yet: the uncommitted state is the whole change
         return engine.run(ctx, [*end_rules, *in_scope(CHANGE_RULES, Scope.CHANGE)])
     uncommitted = None if current.commit is not None else current
-    per_commit, gathered = judge_range(root, ctx, (doc_base, base_commit), head_commit, guarded_files(config),
-                                       uncommitted)
-    findings = {*per_commit, *engine.run(replace(ctx, facts=gathered), end_rules)}
+    per_commit = judge_range(root, ctx, (doc_base, base_commit), head_commit, guarded_files(config), uncommitted)
+    findings = {*per_commit, *engine.run(ctx, end_rules)}
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.code, f.message))
