@@ -229,3 +229,30 @@ def test_mkdocs_yml_and_trusted_files_are_guarded(qms_repo: Path) -> None:
            "Site tweaks", author=AUTHOR)
     assert sorted((c, p) for c, p, _ in findings(qms_repo, base)) == \
         [("QMS014", ".github/workflows/qms.yml"), ("QMS014", "mkdocs.yml")]
+
+
+def test_content_written_in_a_merge_before_the_range_is_still_attributed(qms_repo: Path, approved: str) -> None:
+    """The walk back along the file sees merges: Jane finished the draft while merging, before the range."""
+    git(qms_repo, "checkout", "-q", "-b", "side")
+    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
+    git(qms_repo, "checkout", "-q", "main")
+    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=OMAR)
+    body = "# Purpose\n\nFinished by Jane while merging.\n"
+    merged = merge(qms_repo, "side", JANE, {QP1: draft_of(make_document("QP-001", revision=2, body=body, sign=False))})
+    base = commit(qms_repo, {"README.md": "later\n"}, "Readme", author=OMAR)
+    sign_as(qms_repo, draft_of(make_document("QP-001", revision=2, body=body, roles=["quality-manager"])), JANE)
+    sign_as(qms_repo, make_document("QP-001", revision=2, body=body), OMAR)
+    found = [m for c, _, m in findings(qms_repo, base) if c == "QMS024"]
+    assert len(found) == 1 and f"jane@acme.example wrote revision 2 (commit {merged[:12]})" in found[0]
+
+
+def test_a_merge_that_took_the_draft_unchanged_adds_no_author(qms_repo: Path, approved: str) -> None:
+    """Jane merges Sam's draft as it is (before the range), then signs it: she wrote none of it."""
+    git(qms_repo, "checkout", "-q", "-b", "side")
+    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
+    git(qms_repo, "checkout", "-q", "main")
+    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=OMAR)
+    base = merge(qms_repo, "side", JANE)
+    sign_as(qms_repo, JANE_SIGNED_2, JANE)
+    sign_as(qms_repo, APPROVED_2, OMAR)
+    assert findings(qms_repo, base) == []

@@ -153,8 +153,8 @@ class RangeJudge:
 
 def needs_past(old: Document | None, new: Document) -> bool:
     """A revision begun before the range, signed or released in it: its past decides QMS010 and QMS024."""
-    if old is None or old.revision is None or old.revision != new.revision:
-        return False
+    if old is None or old is new or old.revision is None or old.revision != new.revision:
+        return False  # (`old is new`: a document the range left as it was)
     return bool(new_entries(old, new)) or (new.status in LOCKED and old.status not in LOCKED)
 
 

@@ -69,6 +69,19 @@ def default_branch(root: Path) -> str | None:
     return ref if ref and runner.resolve(root, ref) else None
 
 
+def remote_default_branch(root: Path, remote: str) -> str | None:
+    """The remote's default branch as last fetched (`refs/remotes/origin/HEAD` -> `refs/remotes/origin/main`)."""
+    head = f"refs/remotes/{remote}/HEAD"
+    if not runner.resolve(root, head):
+        return None
+    return runner.git_text(root, "symbolic-ref", "-q", head).strip() or None
+
+
+def merge_in_progress(root: Path) -> bool:
+    """Whether the commit being made records a merge (MERGE_HEAD exists)."""
+    return runner.git_path(root, "MERGE_HEAD").exists()
+
+
 def pending_author(root: Path) -> str:
     """`Name <email>` of the commit being made (git exports `--author` to the hooks)."""
     ident = runner.git_text(root, "var", "GIT_AUTHOR_IDENT").strip()

@@ -15,7 +15,7 @@ from pathlib import Path
 from qms_docs.errors import GitError
 from qms_docs.gitio import runner
 
-_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%cn", "%ce", "%ct")
+_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ct")
 _FORMAT = "commit%x00" + "%x00".join(_FIELDS) + "%x00"
 _RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
 _OID = re.compile(rb"^[0-9a-f]{40,64}$")
@@ -43,8 +43,6 @@ class Commit:
     author_name: str
     author_email: str
     authored: dt.datetime
-    committer_name: str
-    committer_email: str
     committed: dt.datetime
     changes: tuple[Change, ...] = ()  # against the first parent (all files for a root commit)
     parent_changes: tuple[tuple[Change, ...], ...] = ()  # a merge (with `merges=True`): against each parent, in order
@@ -104,11 +102,11 @@ def parse_log(out: bytes) -> Iterator[Commit]:
             continue
         if marker != b"commit" or i + len(_FIELDS) >= n:
             raise GitError(f"unexpected output from git log near {marker[:40]!r}")
-        sha, parents, an, ae, at, cn, ce, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
+        sha, parents, an, ae, at, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
         i += 1 + len(_FIELDS)
         changes, i = raw_entries(tokens, i)
         yield Commit(sha.decode(), tuple(p.decode() for p in parents.split()), _text(an), _text(ae), _time(at),
-                     _text(cn), _text(ce), _time(ct), tuple(changes))
+                     _time(ct), tuple(changes))
 
 
 def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_parent: bool = False,

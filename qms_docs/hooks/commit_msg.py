@@ -8,7 +8,7 @@ from typing import BinaryIO
 from qms_docs import engine
 from qms_docs.clock import today
 from qms_docs.errors import UsageError
-from qms_docs.gitio import runner
+from qms_docs.gitio import changes, runner
 from qms_docs.hooks.staged import read_staged
 from qms_docs.hooks.verdict import verdict
 from qms_docs.rules.base import Context, Scope, in_scope
@@ -42,7 +42,7 @@ def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError as e:
         raise UsageError(f"commit-msg: cannot read the message file {args[0]}: {e.strerror}") from None
-    if (root / runner.git_text(root, "rev-parse", "--git-path", "MERGE_HEAD").strip()).exists():
+    if changes.merge_in_progress(root):
         return 0, ""  # a merge commit records a merge; the commits it brings in name their documents
     staged = read_staged(root)
     ids = staged.changed_ids()

@@ -108,7 +108,7 @@ def id_index(root: Path, config: Config) -> dict[str, tuple[str | None, str | No
     in an unusual YAML form, an alias or a multi-line scalar, is missed). Results are kept per blob
     id in the git folder (`qms-id-index`), so a commit reads only the blobs it has not seen before."""
     entries = [(p, oid) for p, oid in runner.list_index(root, config.documents_dir) if is_document(p, config.documents_dir)]
-    cache_file = root / runner.git_text(root, "rev-parse", "--git-path", "qms-id-index").strip()
+    cache_file = runner.git_path(root, "qms-id-index")
     cache: dict[str, tuple[str | None, str | None]] = {}
     with contextlib.suppress(OSError):
         for line in cache_file.read_text(encoding="utf-8").splitlines():
