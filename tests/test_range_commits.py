@@ -42,6 +42,14 @@ def merge(repo: Path, branch: str, who: tuple[str, str], files: dict[str, str] |
     return git(repo, "rev-parse", "HEAD").stdout.strip()
 
 
+def diverge(repo: Path, side: dict[str, str | None], main_author: tuple[str, str] = JANE) -> None:
+    """Branch `side` with `side` committed by Sam, and main moved on meanwhile (so a merge is a true merge)."""
+    git(repo, "checkout", "-q", "-b", "side")
+    commit(repo, side, "Side work", author=AUTHOR)
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"README.md": "main moved on\n"}, "Readme", author=main_author)
+
+
 def sign_as(repo: Path, text: str, who: tuple[str, str]) -> str:
     return commit(repo, {QP1: text}, f"QP-001: approve as {who[0]}", author=who)
 
@@ -60,10 +68,7 @@ def approved(qms_repo: Path) -> str:
 # 8.1: merges are judged ------------------------------------------------------------------------------
 
 def test_a_role_granted_inside_a_merge_and_then_used_is_refused(qms_repo: Path, approved: str) -> None:
-    git(qms_repo, "checkout", "-q", "-b", "side")
-    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
-    git(qms_repo, "checkout", "-q", "main")
-    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=JANE)
+    diverge(qms_repo, {QP1: DRAFT_2})
     grant = merge(qms_repo, "side", AUTHOR, {"qms.yml": GRANT_SAM})
     sam_signed = JANE_SIGNED_2.replace('"Jane Doe"', '"Sam Author"').replace('"jane@acme.example"', '"sam@acme.example"')
     commit(qms_repo, {QP1: sam_signed}, "QP-001: approve as quality-manager", author=AUTHOR)
@@ -75,10 +80,7 @@ def test_a_role_granted_inside_a_merge_and_then_used_is_refused(qms_repo: Path, 
 
 
 def test_a_document_rewritten_inside_a_merge_is_judged_like_a_commit(qms_repo: Path, approved: str) -> None:
-    git(qms_repo, "checkout", "-q", "-b", "side")
-    commit(qms_repo, {"controlled/forms/FRM-001.md": make_document("FRM-001", status="draft")}, "FRM-001: new")
-    git(qms_repo, "checkout", "-q", "main")
-    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=JANE)
+    diverge(qms_repo, {"controlled/forms/FRM-001.md": make_document("FRM-001", status="draft")})
     silent = make_document("QP-001", body="# Rewritten in the merge\n", sign=False)
     merge(qms_repo, "side", AUTHOR, {QP1: silent})
     assert ("QMS010", QP1) in [(c, p) for c, p, _ in findings(qms_repo, approved)]
@@ -179,16 +181,17 @@ def test_an_early_author_is_found_behind_a_rewrite_of_the_revision_line(qms_repo
     assert len(found) == 1 and "jane@acme.example wrote revision 2" in found[0]
 
 
-def test_content_written_in_a_merge_is_authored_by_the_merge_author(qms_repo: Path, approved: str) -> None:
-    git(qms_repo, "checkout", "-q", "-b", "side")
-    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
-    git(qms_repo, "checkout", "-q", "main")
-    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=OMAR)
+@pytest.mark.parametrize("before_the_range", [False, True])
+def test_content_written_in_a_merge_is_authored_by_the_merge_author(qms_repo: Path, approved: str,
+                                                                    before_the_range: bool) -> None:
+    """Jane finishes the draft while merging; in the range, or before it (the walk back along the file sees merges)."""
+    diverge(qms_repo, {QP1: DRAFT_2}, main_author=OMAR)
     body = "# Purpose\n\nFinished by Jane while merging.\n"
     merged = merge(qms_repo, "side", JANE, {QP1: draft_of(make_document("QP-001", revision=2, body=body, sign=False))})
+    base = commit(qms_repo, {"README.md": "later\n"}, "Readme", author=OMAR) if before_the_range else approved
     sign_as(qms_repo, draft_of(make_document("QP-001", revision=2, body=body, roles=["quality-manager"])), JANE)
     sign_as(qms_repo, make_document("QP-001", revision=2, body=body), OMAR)
-    found = [m for c, _, m in findings(qms_repo, approved) if c == "QMS024"]
+    found = [m for c, _, m in findings(qms_repo, base) if c == "QMS024"]
     assert len(found) == 1 and f"jane@acme.example wrote revision 2 (commit {merged[:12]})" in found[0]
 
 
@@ -231,27 +234,9 @@ def test_mkdocs_yml_and_trusted_files_are_guarded(qms_repo: Path) -> None:
         [("QMS014", ".github/workflows/qms.yml"), ("QMS014", "mkdocs.yml")]
 
 
-def test_content_written_in_a_merge_before_the_range_is_still_attributed(qms_repo: Path, approved: str) -> None:
-    """The walk back along the file sees merges: Jane finished the draft while merging, before the range."""
-    git(qms_repo, "checkout", "-q", "-b", "side")
-    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
-    git(qms_repo, "checkout", "-q", "main")
-    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=OMAR)
-    body = "# Purpose\n\nFinished by Jane while merging.\n"
-    merged = merge(qms_repo, "side", JANE, {QP1: draft_of(make_document("QP-001", revision=2, body=body, sign=False))})
-    base = commit(qms_repo, {"README.md": "later\n"}, "Readme", author=OMAR)
-    sign_as(qms_repo, draft_of(make_document("QP-001", revision=2, body=body, roles=["quality-manager"])), JANE)
-    sign_as(qms_repo, make_document("QP-001", revision=2, body=body), OMAR)
-    found = [m for c, _, m in findings(qms_repo, base) if c == "QMS024"]
-    assert len(found) == 1 and f"jane@acme.example wrote revision 2 (commit {merged[:12]})" in found[0]
-
-
 def test_a_merge_that_took_the_draft_unchanged_adds_no_author(qms_repo: Path, approved: str) -> None:
     """Jane merges Sam's draft as it is (before the range), then signs it: she wrote none of it."""
-    git(qms_repo, "checkout", "-q", "-b", "side")
-    commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)
-    git(qms_repo, "checkout", "-q", "main")
-    commit(qms_repo, {"README.md": "main moved on\n"}, "Readme", author=OMAR)
+    diverge(qms_repo, {QP1: DRAFT_2}, main_author=OMAR)
     base = merge(qms_repo, "side", JANE)
     sign_as(qms_repo, JANE_SIGNED_2, JANE)
     sign_as(qms_repo, APPROVED_2, OMAR)
