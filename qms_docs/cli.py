@@ -62,11 +62,13 @@ def init(path: Path | None, repo: Path | None) -> None:
     from qms_docs.commands import init as command
 
     target = path or repo or Path.cwd()
-    created, kept = command.run(target)
-    for name in created:
+    done = command.run(target)
+    for name in done.created:
         _emit(f"created {name}\n")
-    for name in kept:
+    for name in done.kept:
         _emit(f"kept    {name} (already exists)\n")
+    for warning in done.warnings:
+        _emit(warning, err=True)
     _emit(f"QMS repository ready in {target.resolve()}; next: `qms install-hooks`, then `qms new procedure TITLE`\n")
 
 
@@ -230,7 +232,7 @@ def install_hooks(server: Path | None, repo: Path | None) -> None:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-receive"]))
+@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "pre-receive"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @repo_option
 def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:

@@ -17,7 +17,9 @@ from qms_docs.model.yamlerror import describe
 CONFIG_FILE = "qms.yml"
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "trusted_files")
+TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions", "trusted_files")
+REVIEWERS = "reviewers"  # the optional role of people who may record reviews but approve nothing
+CLAUSE_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*$")
 TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
 SIGNING_KEYS = ("required", "allowed_signers")
 
@@ -49,6 +51,7 @@ class Config:
     protected_branches: tuple[str, ...] = ("main",)
     config_approvers: tuple[str, ...] = ("quality-manager",)
     signing: Signing = field(default_factory=Signing)
+    exclusions: Mapping[str, str] = field(default_factory=dict)  # ISO 9001 clause -> justification (4.3)
     trusted_files: tuple[str, ...] = ()  # guarded like qms.yml (QMS014)
 
     def holds(self, email: str, role: str) -> bool:
@@ -57,6 +60,17 @@ class Config:
 
     def roles_of(self, email: str) -> tuple[str, ...]:
         return tuple(r for r in self.roles if self.holds(email, r))
+
+    def may_review(self, email: str) -> bool:
+        """Whether this person may record a `reviewed` signature: the holder of any role (the
+        optional `reviewers` role among them). A review is evidence, never an approval."""
+        return bool(self.roles_of(email))
+
+    def review_role(self, email: str) -> str | None:
+        """The role a `reviewed` signature is recorded under when none is named: `reviewers` when the
+        person is listed there, else the first role they hold; None when they may not review."""
+        held = self.roles_of(email)
+        return REVIEWERS if REVIEWERS in held else next(iter(held), None)
 
     def type_for_id(self, doc_id: str) -> DocType | None:
         return next((t for t in self.types.values() if t.id_pattern.match(doc_id)), None)
@@ -128,7 +142,7 @@ class _Validator:
                 raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
         return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
                       protected_branches=protected, config_approvers=approvers,
-                      signing=self.signing(top.get("signing", {})),
+                      signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})),
                       trusted_files=self.str_list(top.get("trusted_files", []), ("trusted_files",), empty_ok=True))
 
     def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
@@ -177,6 +191,20 @@ class _Validator:
         if not types:
             raise self.fail(("types",), "define at least one document type")
         return types
+
+    def exclusions(self, value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(("exclusions",), 'must be a mapping of clause to justification, e.g. "8.3": "We do not design."')
+        found: dict[str, str] = {}
+        for clause, why in value.items():
+            if not isinstance(clause, str) or not CLAUSE_RE.match(clause):
+                raise self.fail(("exclusions",), f"{clause!r} is not an ISO 9001 clause; write it quoted, e.g. \"8.3\"")
+            if not isinstance(why, str) or not why.strip():
+                raise self.fail(("exclusions", clause), "give the justification of the exclusion (ISO 9001 4.3)")
+            found[clause] = why.strip()
+        return found
 
     def signing(self, value: Any) -> Signing:
         spec = self.mapping(value, ("signing",), SIGNING_KEYS)

@@ -100,6 +100,11 @@ def covers(declared: str, clause: str) -> bool:
     return "." in declared and clause.startswith(declared + ".")
 
 
+def within(clause: str, excluded: str) -> bool:
+    """Whether `clause` is `excluded` or one of its sub-clauses ("8.3.2" is within "8.3"; "8" is not)."""
+    return clause == excluded or clause.startswith(excluded + ".")
+
+
 def matrix_rows(declared: Iterable[str]) -> list[str]:
     """The rows of the matrix: every ISO 9001 clause, then declared clauses that match none."""
     extra = {d for d in declared if not any(covers(d, c) for c in CLAUSES)}

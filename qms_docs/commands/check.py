@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from qms_docs import engine, snapshot
+from qms_docs.branches import note_unguarded
 from qms_docs.errors import UsageError
 from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding
@@ -25,6 +26,8 @@ def run(root: Path, today: dt.date, *, staged: bool = False, head: str | None = 
         base: str | None = None) -> list[Finding]:
     """Findings for the chosen snapshot; with a base, the change rules too (roles from the base)."""
     current = load_head(root, staged=staged, head=head)
+    if head is None:  # a working copy (not CI on a commit): is its branch guarded at all?
+        note_unguarded(root, current.config.protected_branches)
     if base is None:
         return engine.run(Context(current, today), STATIC_RULES)
     from qms_docs.commands.change_check import run as check_change  # history reading: only when needed

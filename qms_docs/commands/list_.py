@@ -9,8 +9,12 @@ from qms_docs import snapshot
 from qms_docs.model.document import Status
 from qms_docs.model.review import next_review
 from qms_docs.report import tables
+from qms_docs.report.fit import Column, as_fitted_grid
 
 COLUMNS = ("id", "title", "type", "revision", "status", "effective_date", "owner", "next_review")
+SHOWN = (Column("Id"), Column("Title", overflow="wrap", min_width=16), Column("Type", drop=2),
+         Column("Rev"), Column("Status"), Column("Effective"),
+         Column("Owner", drop=1, overflow="ellipsis", min_width=12), Column("Next review"))
 
 
 def rows(root: Path, status: str | None = None) -> list[dict[str, Any]]:
@@ -36,9 +40,9 @@ def as_csv(table: list[dict[str, Any]]) -> str:
 
 
 def as_table(table: list[dict[str, Any]]) -> str:
-    headers = [c.replace("_", " ").title() for c in COLUMNS]
+    """The list as a table that fits the terminal (Type, then Owner, give way on a narrow one)."""
     cells = [[tables.cell(r[c]) for c in COLUMNS] for r in table]
-    return tables.as_grid("Master Document List", headers, cells, f"{len(table)} document{'s' * (len(table) != 1)}")
+    return as_fitted_grid("Master Document List", SHOWN, cells, f"{len(table)} document{'s' * (len(table) != 1)}")
 
 
 FORMATS = {"table": as_table, "json": as_json, "csv": as_csv}

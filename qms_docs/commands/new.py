@@ -22,6 +22,27 @@ def next_id(doc_type: DocType, used: set[str]) -> str:
     return f"{doc_type.prefix}-{max(numbers, default=0) + 1:03d}"
 
 
+def ids_on_branches(root: Path, doc_type: DocType, documents_dir: str) -> set[str]:
+    """The ids of the type that any local or remote-tracking branch already uses (in a document's
+    `id:` line or its file name), so that parallel branches never create the same next id.
+
+    Three git processes however many branches: the branch tips, their documents folders (branches
+    that agree there are read once), and one `git grep` over those folders."""
+    if not (root / ".git").exists():
+        return set()
+    tips = runner.git(root, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes", check=False)
+    specs = "".join(f"{tip}:{documents_dir}\n" for tip in sorted(set(tips.decode().split())))
+    if not specs:
+        return set()
+    found = runner.git(root, "cat-file", "--batch-check=%(objecttype) %(objectname)", input=specs.encode(), check=False)
+    trees = sorted({line.split()[1] for line in found.decode().splitlines() if line.startswith("tree ")})
+    if not trees:
+        return set()
+    pattern = rf"^id:[[:space:]]*[\"']?{doc_type.prefix}-[0-9]"
+    out = runner.git(root, "grep", "-I", "-E", "--no-color", "-e", pattern, *trees, check=False)
+    return set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}\b", out.decode("utf-8", "replace")))
+
+
 def folder_for(doc_type: DocType, snap: snapshot.Snapshot, config: Config) -> str:
     """The folder most documents of the type already live in, else the type's plural."""
     folders = Counter(str(Path(d.path).parent) for d in snap.documents if d.type == doc_type.name)
@@ -59,7 +80,8 @@ def run(root: Path, type_name: str, title: str) -> Path:
     snap = snapshot.from_worktree(root, config)
     folder = root / config.documents_dir
     names = " ".join(p.name for p in folder.rglob("*.md")) if folder.is_dir() else ""  # unparsable files too
-    used = {d.id for d in snap.documents if d.id} | set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}", names))
+    used = {d.id for d in snap.documents if d.id} | set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}", names)) \
+        | ids_on_branches(root, doc_type, config.documents_dir)
     doc_id = next_id(doc_type, used)
     name, email = runner.identity(root) if (root / ".git").exists() else (None, None)
     owner = f"{name} <{email}>" if name and email else (name or doc_type.approvers[-1])

@@ -10,8 +10,12 @@ from qms_docs import snapshot
 from qms_docs.model.document import Status
 from qms_docs.model.review import next_review, review_interval
 from qms_docs.report import tables
+from qms_docs.report.fit import Column, as_fitted_grid
 
 COLUMNS = ("id", "title", "owner", "effective_date", "due", "days_overdue")
+SHOWN = (Column("Id"), Column("Title", overflow="wrap", min_width=16),
+         Column("Owner", drop=1, overflow="ellipsis", min_width=12), Column("Effective"), Column("Review due"),
+         Column("Status"))
 
 
 def rows(root: Path, today: dt.date, within: int = 0) -> list[dict[str, Any]]:
@@ -43,10 +47,9 @@ def as_text(table: list[dict[str, Any]], today: dt.date, within: int) -> str:
     horizon = "today" if within == 0 else f"within {within} days"
     if not table:
         return f"No periodic review due {horizon} ({today.isoformat()}).\n"
-    headers = ("Id", "Title", "Owner", "Effective", "Review due", "Status")
     cells = [[*(tables.cell(r[c]) for c in COLUMNS[:-1]), state(r["days_overdue"])] for r in table]
     overdue = sum(1 for r in table if r["days_overdue"] > 0)
-    return tables.as_grid(f"Periodic reviews due {horizon} (as of {today.isoformat()})", headers, cells,
+    return as_fitted_grid(f"Periodic reviews due {horizon} (as of {today.isoformat()})", SHOWN, cells,
                           f"{len(table)} due, {overdue} overdue")
 
 

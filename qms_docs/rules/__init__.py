@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from qms_docs.rules import approvals, dates, frontmatter, references
+from qms_docs.rules import approvals, dates, exclusions, frontmatter, references
 from qms_docs.rules.base import Rule, Scope, Severity
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -23,4 +23,7 @@ STATIC_RULES: tuple[Rule, ...] = (
     Rule("QMS032", W, "effective_date earlier than the last signature: backdated", dates.backdated),
     Rule("QMS040", E, "a reference to an unknown document id", references.unknown_reference, Scope.CROSS_DOCUMENT),
     Rule("QMS041", W, "an active document references an obsolete one", references.obsolete_reference, Scope.CROSS_DOCUMENT),
+    Rule("QMS042", W, "an approved document references a document with no revision in force",
+         references.reference_not_in_force, Scope.CROSS_DOCUMENT),
+    Rule("QMS043", W, "a document claims a clause that qms.yml excludes", exclusions.excluded_clause),
 )
