@@ -241,3 +241,22 @@ def test_a_merge_that_took_the_draft_unchanged_adds_no_author(qms_repo: Path, ap
     sign_as(qms_repo, JANE_SIGNED_2, JANE)
     sign_as(qms_repo, APPROVED_2, OMAR)
     assert findings(qms_repo, base) == []
+
+
+def test_a_parallel_draft_of_the_same_revision_is_not_an_edit_of_its_approval(qms_repo: Path, approved: str) -> None:
+    """Priya drafted revision 2 on her branch while Sam's revision 2 was approved on his; the merge keeps
+    the approved one. Her draft came before no approval it could have changed: no QMS010."""
+    priya = ("Priya Nair", "priya@acme.example")
+    git(qms_repo, "checkout", "-q", "-b", "priya")
+    commit(qms_repo, {QP1: draft_of(make_document("QP-001", revision=2, body="# Priya's idea\n", sign=False))},
+           "QP-001: revision 2, another idea", author=priya)
+    git(qms_repo, "checkout", "-q", "main")
+    for text, who in ((DRAFT_2, AUTHOR), (JANE_SIGNED_2, JANE), (APPROVED_2, OMAR)):
+        commit(qms_repo, {QP1: text}, "QP-001: revision 2", author=who)
+    merge(qms_repo, "priya", AUTHOR, {QP1: APPROVED_2})  # the conflict resolved for the approved text
+    assert findings(qms_repo, approved) == []
+    # the same merge resolved for the draft: other content for an approved revision number
+    git(qms_repo, "reset", "-q", "--hard", "HEAD~1")
+    merge(qms_repo, "priya", AUTHOR, {QP1: draft_of(make_document("QP-001", revision=2, body="# Priya's idea\n",
+                                                                  sign=False))})
+    assert "QMS010" in [c for c, _, _ in findings(qms_repo, approved)]

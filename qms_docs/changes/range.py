@@ -17,7 +17,7 @@ it, one walk back along that file to the previous released revision (`past`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -95,13 +95,39 @@ class RangeJudge:
     protected: bool
     past: dict[str, Past] = field(default_factory=dict)  # document key -> its revision's past
     signers: dict[str, frozenset[str]] = field(default_factory=dict)  # sha -> principals of its SSH signature
-    approved: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # (document, revision) -> digests
+    approved: dict[tuple[str, int], dict[str, set[str | None]]] = field(default_factory=dict)
+    # ^ (document, revision) -> digest it was approved with -> the commits that approved it (None: before the range)
+    ancestry: Callable[[], dict[str, tuple[str, ...]]] = dict  # the range's commits -> their parents (read when needed)
+    _parents: dict[str, tuple[str, ...]] | None = None
     authors: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # -> e-mail -> first commit
     findings: list[Finding] = field(default_factory=list)
 
-    def remember_approved(self, doc: Document) -> None:
+    def remember_approved(self, doc: Document, sha: str | None = None) -> None:
+        """`doc` is a released revision at commit `sha` (None: at the base, or before the range)."""
         if doc.status in LOCKED and doc.revision is not None:
-            self.approved.setdefault((doc_key(doc), doc.revision), set()).add(doc.digest)
+            self.approved.setdefault((doc_key(doc), doc.revision), {}).setdefault(doc.digest, set()).add(sha)
+
+    def approved_before(self, doc: Document, step: Step) -> frozenset[str]:
+        """The contents the doc's revision number was approved with at the base or at an ancestor of `step`
+        (a parallel branch of the same range is not "before": it is judged when a merge brings it in)."""
+        found = self.approved.get((doc_key(doc), doc.revision or 0), {})
+        if doc.digest in found or step.sha is None:  # same content, or the uncommitted state (after every commit)
+            return frozenset(found)
+        ancestors = self._ancestors(step)
+        return frozenset(d for d, shas in found.items() if any(s is None or s in ancestors for s in shas))
+
+    def _ancestors(self, step: Step) -> set[str]:
+        """The range's commits reachable from the step's parents (the rare path: content differs from every approval)."""
+        if self._parents is None:
+            self._parents = self.ancestry()
+        seen: set[str] = set()
+        todo = list(self._parents.get(step.sha or "", ()))
+        while todo:
+            sha = todo.pop()
+            if sha not in seen and sha in self._parents:
+                seen.add(sha)
+                todo += self._parents[sha]
+        return seen
 
     def judge(self, step: Step, changes: StepChanges, last: bool) -> None:
         """Judge one step against its parents, then remember what it approved and wrote."""
@@ -116,7 +142,7 @@ class RangeJudge:
         self.findings += found
         for t in changes.touched:
             if isinstance(t.new, Document):
-                self.remember_approved(t.new)
+                self.remember_approved(t.new, step.sha)
 
     def _context(self, step: Step, changes: StepChanges) -> Context:
         label = f"commit {step.sha[:12]}" if step.sha else "uncommitted changes"
@@ -124,8 +150,7 @@ class RangeJudge:
         base = Snapshot(label, self.config, (*(t.reference for t in changes.touched if t.reference), *changes.gone))
         head = Snapshot(label, self.config, tuple(news),
                         tuple(t.new for t in changes.touched if isinstance(t.new, DocumentError)))
-        approved = {d.path: frozenset(self.approved[(doc_key(d), d.revision)]) for d in news
-                    if d.revision is not None and (doc_key(d), d.revision) in self.approved}
+        approved = {d.path: self.approved_before(d, step) for d in news if d.revision is not None}
         facts = ChangeFacts(renames=changes.renames, approved_digests=approved, protected=self.protected,
                             added=frozenset(t.path for t in changes.touched if t.reference is None))
         return Context(head, self.today, base, facts)
@@ -181,11 +206,13 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, guar
     commits = gitlog.log(root, [f"{doc_base}..{head}"], [config.documents_dir, *guarded],
                          merges=True, full_history=True, topo_order=True)
     with Blobs(root) as blobs:
-        judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load))
+        judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load),
+                           ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"))
         for old in ctx.base.documents if ctx.base is not None else ():
             judge.remember_approved(old)
         for key, past in judge.past.items():
-            judge.approved.setdefault((key, past.revision), set()).update(past.approved)
+            for digest in past.approved:
+                judge.approved.setdefault((key, past.revision), {}).setdefault(digest, set()).add(None)
         steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
                  for step in map(Step.of, commits)]
         if config.signing.required:

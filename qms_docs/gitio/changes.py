@@ -48,6 +48,12 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     return proc.returncode == 0
 
 
+def parents_of(root: Path, revs: str) -> dict[str, tuple[str, ...]]:
+    """Every commit of `revs` (e.g. `base..head`) -> its parents: the range's ancestry, in one `git rev-list`."""
+    out = runner.git_text(root, "rev-list", "--parents", revs, "--")
+    return {shas[0]: tuple(shas[1:]) for shas in (line.split() for line in out.splitlines()) if shas}
+
+
 def merge_base(root: Path, a: str, b: str) -> str | None:
     out = runner.git(root, "merge-base", a, b, check=False).decode().strip()
     return out or None
