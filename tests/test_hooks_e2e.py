@@ -411,3 +411,32 @@ def test_the_allowed_signers_file_changes_only_with_a_config_approvers_key(
     assert done.returncode == 0, done.stderr
     pushed = push(work, "main")
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+def test_a_conflicted_merge_concluded_with_git_commit_judges_against_both_parents(server: tuple[Path, Path]) -> None:
+    """The merge takes revision 2 as Jane and Omar approved it on the feature branch: the person who concludes
+    the merge added none of their signatures (pre-commit sees the merge against each parent, as the server does)."""
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "feature")
+    sign_revision_2(work)
+    git(work, "checkout", "-q", "main")
+    other = draft_of(make_document("QP-001", revision=2, body="# Another idea for revision 2\n", sign=False))
+    assert commit_as(work, {QP1: other}, "QP-001: revision 2, another idea", AUTHOR).returncode == 0
+    assert git(work, "merge", "-q", "feature", check=False).returncode != 0  # a conflict in QP-001
+    git(work, "checkout", "-q", "--theirs", "--", QP1)
+    concluded = commit_as(work, {QP1: make_document("QP-001", revision=2)}, "Merge feature", AUTHOR)
+    assert concluded.returncode == 0, concluded.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+def test_a_signature_typed_in_while_concluding_a_merge_is_refused(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "feature")
+    assert commit_as(work, {QP1: DRAFT_2}, "QP-001: revision 2", AUTHOR).returncode == 0
+    git(work, "checkout", "-q", "main")
+    other = draft_of(make_document("QP-001", revision=2, body="# Another idea for revision 2\n", sign=False))
+    assert commit_as(work, {QP1: other}, "QP-001: revision 2, another idea", AUTHOR).returncode == 0
+    assert git(work, "merge", "-q", "feature", check=False).returncode != 0
+    refused = commit_as(work, {QP1: JANE_SIGNED}, "Merge feature", AUTHOR)
+    assert refused.returncode == 1 and "QMS025" in refused.stderr and "the commit being made" in refused.stderr

@@ -36,6 +36,7 @@ from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
+from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
 from qms_docs.snapshot import Snapshot
@@ -73,12 +74,14 @@ class Blobs:
 
 @dataclass(frozen=True)
 class Step:
-    """One commit of the range (sha None: the uncommitted state against HEAD) and its changes against each parent."""
+    """One commit of the range and its changes against each parent (sha None: the uncommitted state against HEAD,
+    or with `being_made`, the commit the pre-commit hook judges)."""
 
     sha: str | None
     author_name: str
     author_email: str
     per_parent: tuple[tuple[Change, ...], ...]
+    being_made: bool = False  # sha None: the commit being made (pre-commit, judged as its author's), not a mere state
 
     @classmethod
     def of(cls, commit: Commit) -> Step:
@@ -99,7 +102,7 @@ class RangeJudge:
     # ^ (document, revision) -> digest it was approved with -> the commits that approved it (None: before the range)
     ancestry: Callable[[], dict[str, tuple[str, ...]]] = dict  # the range's commits -> their parents (read when needed)
     _parents: dict[str, tuple[str, ...]] | None = None
-    authors: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # -> e-mail -> first commit
+    authors: dict[tuple[str, int], dict[str, str | None]] = field(default_factory=dict)  # -> e-mail -> first commit
     findings: list[Finding] = field(default_factory=list)
 
     def remember_approved(self, doc: Document, sha: str | None = None) -> None:
@@ -133,7 +136,8 @@ class RangeJudge:
         """Judge one step against its parents, then remember what it approved and wrote."""
         before = self._context(step, changes)
         for t in changes.touched:  # who wrote what counts from this step on (QMS024 sees the step's own content)
-            if step.sha and isinstance(t.new, Document) and t.new.revision is not None and t.wrote_content():
+            if (step.sha or step.being_made) and isinstance(t.new, Document) and t.new.revision is not None \
+                    and t.wrote_content():
                 self.authors.setdefault((doc_key(t.new), t.new.revision), {}).setdefault(step.author_email.lower(), step.sha)
         ctx = replace(before, facts=self._history(step, changes, before))
         found = engine.run(ctx, in_scope(CHANGE_RULES, *PER_COMMIT))
@@ -157,9 +161,9 @@ class RangeJudge:
 
     def _history(self, step: Step, changes: StepChanges, ctx: Context) -> ChangeFacts:
         """The step's own history facts: the entries it added, who wrote what they sign, the guarded files it wrote."""
-        if step.sha is None:  # not committed yet: no author or signature to judge
+        if step.sha is None and not step.being_made:  # an uncommitted state: no author or signature to judge
             return ctx.facts
-        signed_by = self.signers.get(step.sha, frozenset())
+        signed_by = self.signers.get(step.sha or "", frozenset())
         signatures = tuple(Signature(t.path, i, step.sha, step.author_name, step.author_email, signed_by)
                            for t in changes.touched for i, _ in t.added_entries())
         docs = ctx.snapshot.by_path()
@@ -228,4 +232,18 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, guar
             pending = Step(None, "", "", (tuple(diff),))
             judge.judge(pending, step_changes(pending.per_parent, config.documents_dir, guarded, blobs.load,
                                               lambda path, blob: on_disk.get(path)), last=True)
+    return judge.findings
+
+
+def judge_commit_being_made(root: Path, config: Config, parents: Sequence[str], author: tuple[str, str],
+                            protected: bool, today: dt.date) -> list[Finding]:
+    """The commit being made (the index) against each of its parents, as a range judges a commit: HEAD and,
+    when it concludes a merge, MERGE_HEAD. What it takes unchanged from a parent is not its author's doing."""
+    guarded = guarded_files(config)
+    paths = (config.documents_dir, *guarded)
+    per_parent = tuple(tuple(gitchanges.changed_files(root, p, gitchanges.INDEX, paths)) for p in parents)
+    step = Step(None, author[0], author[1], per_parent, being_made=True)
+    with Blobs(root) as blobs:
+        judge = RangeJudge(config, today, protected)
+        judge.judge(step, step_changes(per_parent, config.documents_dir, guarded, blobs.load, blobs.load), last=True)
     return judge.findings

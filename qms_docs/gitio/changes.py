@@ -83,9 +83,13 @@ def remote_default_branch(root: Path, remote: str) -> str | None:
     return runner.git_text(root, "symbolic-ref", "-q", head).strip() or None
 
 
-def merge_in_progress(root: Path) -> bool:
-    """Whether the commit being made records a merge (MERGE_HEAD exists)."""
-    return runner.git_path(root, "MERGE_HEAD").exists()
+def merge_heads(root: Path) -> list[str]:
+    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none."""
+    try:
+        text = runner.git_path(root, "MERGE_HEAD").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def pending_author(root: Path) -> str:

@@ -42,7 +42,7 @@ def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError as e:
         raise UsageError(f"commit-msg: cannot read the message file {args[0]}: {e.strerror}") from None
-    if changes.merge_in_progress(root):
+    if changes.merge_heads(root):
         return 0, ""  # a merge commit records a merge; the commits it brings in name their documents
     staged = read_staged(root)
     ids = staged.changed_ids()

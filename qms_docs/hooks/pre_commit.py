@@ -49,6 +49,12 @@ def _author(root: Path) -> tuple[str, str]:
     return name, email
 
 
+def _protected(root: Path, staged: Staged) -> bool:
+    """Whether the commit goes to a protected branch (a detached HEAD counts as protected)."""
+    branch = changes.branch_of(root, "HEAD")
+    return branch is None or branch in staged.config.protected_branches
+
+
 def _commit_facts(root: Path, staged: Staged, facts: ChangeFacts,
                   documents: list[tuple[Document | None, Document]]) -> ChangeFacts:
     """The commit being made, as the provenance and config rules see a commit (none for a first commit)."""
@@ -58,14 +64,13 @@ def _commit_facts(root: Path, staged: Staged, facts: ChangeFacts,
     if not staged.config_changes and not any(entries for _, _, entries in news):
         return facts
     name, email = _author(root)
-    branch = changes.branch_of(root, "HEAD")
     return replace(
         facts,
         signatures=tuple(Signature(new.path, i, None, name, email) for _, new, entries in news for i, _ in entries),
         content_authors={new.path: {email.lower(): None} for old, new, entries in news
                          if entries and (old is None or old.digest != new.digest)},
         config_commits=tuple(ConfigCommit(None, name, email, p) for p in staged.config_changes),
-        protected=branch is None or branch in staged.config.protected_branches)
+        protected=_protected(root, staged))
 
 
 def check(root: Path, day: dt.date) -> list[Finding]:
@@ -78,8 +83,16 @@ def check(root: Path, day: dt.date) -> list[Finding]:
         added=frozenset(c.path for c in staged.changes if c.status in "AC"),
     ))
     documents = ctx.matching.changed()
-    ctx = Context(ctx.snapshot, day, ctx.base, _commit_facts(root, staged, ctx.facts, documents))
-    findings = engine.run(ctx, in_scope((*STATIC_RULES, *CHANGE_RULES), *HERE))
+    merged = changes.merge_heads(root) if staged.head else []
+    if merged:  # a merge being concluded: judged against each parent (what it takes from one is not new)
+        from qms_docs.changes.range import judge_commit_being_made
+
+        findings = engine.run(ctx, in_scope(STATIC_RULES, Scope.DOCUMENT))
+        findings += judge_commit_being_made(root, staged.config, [staged.head or "HEAD", *merged], _author(root),
+                                            _protected(root, staged), day)
+    else:
+        ctx = Context(ctx.snapshot, day, ctx.base, _commit_facts(root, staged, ctx.facts, documents))
+        findings = engine.run(ctx, in_scope((*STATIC_RULES, *CHANGE_RULES), *HERE))
     mine = {d.path for d in staged.documents.documents}
     if any(old is None or old.id != new.id or set(new.references) - set(old.references) for old, new in documents):
         others = tuple(Document(path, {"id": doc_id, "status": status}, "")
