@@ -39,7 +39,7 @@ from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
-from qms_docs.snapshot import Snapshot
+from qms_docs.snapshot import INDEX, Snapshot
 
 PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 
@@ -109,6 +109,14 @@ class RangeJudge:
         """`doc` is a released revision at commit `sha` (None: at the base, or before the range)."""
         if doc.status in LOCKED and doc.revision is not None:
             self.approved.setdefault((doc_key(doc), doc.revision), {}).setdefault(doc.digest, set()).add(sha)
+
+    def seed(self, base: Sequence[Document]) -> None:
+        """What was approved before the range: the base's released documents and the revisions' pasts."""
+        for doc in base:
+            self.remember_approved(doc)
+        for key, past in self.past.items():
+            for digest in past.approved:
+                self.approved.setdefault((key, past.revision), {}).setdefault(digest, set()).add(None)
 
     def approved_before(self, doc: Document, step: Step) -> frozenset[str]:
         """The contents the doc's revision number was approved with at the base or at an ancestor of `step`
@@ -199,24 +207,20 @@ def signed_by(root: Path, shas: Sequence[str], allowed_signers: bytes | None) ->
     return {sha: frozenset(p.strip().lower() for p in (who or "").split(",") if p.strip()) for sha, who in found.items()}
 
 
-def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, guarded: tuple[str, ...],
-                current: Snapshot | None) -> list[Finding]:
+def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, current: Snapshot | None) -> list[Finding]:
     """The findings of every commit of doc_base..head, and of the uncommitted state when `current` is given.
 
     `revs`: the commit the documents are compared with, and the base whose qms.yml (`ctx.config`) and
     allowed-signers file are trusted. `ctx`: the head snapshot against the documents of `revs[0]`."""
     doc_base, trust = revs
     config = ctx.config
+    guarded = guarded_files(config)
     commits = gitlog.log(root, [f"{doc_base}..{head}"], [config.documents_dir, *guarded],
                          merges=True, full_history=True, topo_order=True)
     with Blobs(root) as blobs:
         judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load),
                            ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"))
-        for old in ctx.base.documents if ctx.base is not None else ():
-            judge.remember_approved(old)
-        for key, past in judge.past.items():
-            for digest in past.approved:
-                judge.approved.setdefault((key, past.revision), {}).setdefault(digest, set()).add(None)
+        judge.seed(ctx.base.documents if ctx.base is not None else ())
         steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
                  for step in map(Step.of, commits)]
         if config.signing.required:
@@ -227,7 +231,7 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, guar
             judge.judge(step, changes, last=current is None and n == len(steps) - 1)
         if current is not None:
             on_disk: dict[str, Document | DocumentError] = {**{e.path: e for e in current.broken}, **current.by_path()}
-            head_spec = gitchanges.INDEX if current.label == "index" else gitchanges.WORKTREE
+            head_spec = gitchanges.INDEX if current.label == INDEX else gitchanges.WORKTREE
             diff = gitchanges.changed_files(root, head, head_spec, (config.documents_dir, *guarded))
             pending = Step(None, "", "", (tuple(diff),))
             judge.judge(pending, step_changes(pending.per_parent, config.documents_dir, guarded, blobs.load,

@@ -22,7 +22,6 @@ from qms_docs.gitio import changes, runner
 from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts
 
 
@@ -75,6 +74,6 @@ def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
     if head_commit is None:  # nothing committed yet: the uncommitted state is the whole change
         return engine.run(ctx, [*end_rules, *in_scope(CHANGE_RULES, Scope.CHANGE)])
     uncommitted = None if current.commit is not None else current
-    per_commit = judge_range(root, ctx, (doc_base, base_commit), head_commit, guarded_files(config), uncommitted)
+    per_commit = judge_range(root, ctx, (doc_base, base_commit), head_commit, uncommitted)
     findings = {*per_commit, *engine.run(ctx, end_rules)}
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.code, f.message))
