@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qms_docs.errors import GitError
 from qms_docs.gitio import runner
+from qms_docs.gitio.stream import stream_objects
 
 _FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ct")
 _FORMAT = "commit%x00" + "%x00".join(_FIELDS) + "%x00"
@@ -165,14 +166,15 @@ def _with_parent_changes(root: Path, commits: list[Commit], paths: Sequence[str]
     return [replace(c, parent_changes=by_merge[c.sha]) if c.sha in by_merge else c for c in commits]
 
 
-def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
-    """Full commit messages, read from the commit objects through one cat-file process."""
+def messages(root: Path, shas: Sequence[str]) -> dict[str, str]:
+    """Full commit messages, read from the commit objects through one pipelined cat-file process.
+
+    The one reader of commit messages (the headers end at the first empty line; a signature header's
+    own empty lines are indented, so they never end it)."""
     found = {}
-    with runner.BlobReader(root) as reader:
-        for sha, data in reader.read_many(shas):
-            if data is not None:
-                _, _, message = data.partition(b"\n\n")
-                found[sha] = message.decode("utf-8", "replace")
+    for sha, data in stream_objects(root, shas):
+        if data is not None:
+            found[sha] = data.partition(b"\n\n")[2].decode("utf-8", "replace")
     return found
 
 
