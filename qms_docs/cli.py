@@ -4,6 +4,7 @@ lazily, so `qms check` and the hooks never pay for mkdocs or GitPython."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,24 @@ FORMAT_FINDINGS = click.Choice(["text", "json", "github"])
 
 
 class QmsGroup(click.Group):
-    """Turns every QmsError into a one-line message on stderr and its exit code; no traceback."""
+    """Turns every QmsError, and any OSError a command meets (exit 2: the file system, not a
+    rule, said no), into a one-line message on stderr and its exit code; no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from qms_docs.errors import QmsError
+        from qms_docs.errors import QmsError, io_error
+        from qms_docs.model.printable import printable
 
         try:
             return super().invoke(ctx)
         except QmsError as e:
-            error = click.ClickException(str(e))
+            error = click.ClickException(printable(str(e)))
             error.exit_code = e.exit_code
+            raise error from None
+        except OSError as e:
+            if e.errno == errno.EPIPE:
+                raise  # a closed pipe (`qms list | head`): click ends quietly
+            error = click.ClickException(printable(str(io_error(e))))
+            error.exit_code = 2
             raise error from None
 
 
@@ -116,13 +125,15 @@ def list_(fmt: str, status: str | None, repo: Path | None) -> None:
 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
-@click.option("-m", "--message", "summary", required=True, help="The change summary of the new revision.")
+@click.option("-m", "--message", "summary", help="The change summary of the new revision.")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day the revision takes effect (signed content: set it before anyone signs).")
 @repo_option
-def revise(doc_id: str, summary: str, repo: Path | None) -> None:
-    """Start the next revision: revision +1, status draft, approvals cleared."""
+def revise(doc_id: str, summary: str | None, effective: dt.datetime | None, repo: Path | None) -> None:
+    """Start the next revision: revision +1, status draft, approvals cleared (or date a draft with --effective)."""
     from qms_docs.commands import revise as command
 
-    _emit(command.run(_root(repo), doc_id, summary) + "\n")
+    _emit(command.run(_root(repo), doc_id, summary, effective.date() if effective else None) + "\n")
 
 
 @cli.command()
@@ -142,12 +153,14 @@ def approve(doc_id: str, role: str | None, meaning: str, do_commit: bool, repo: 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
 @click.option("-m", "--message", "reason", required=True, help="Why the document is withdrawn.")
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day the withdrawal takes effect once signed (default: today).")
 @repo_option
-def obsolete(doc_id: str, reason: str, repo: Path | None) -> None:
-    """Withdraw a document: status obsolete, revision +1."""
+def obsolete(doc_id: str, reason: str, effective: dt.datetime | None, repo: Path | None) -> None:
+    """Start a withdrawal: status obsolete, revision +1; sign it with qms approve."""
     from qms_docs.commands import obsolete as command
 
-    _emit(command.run(_root(repo), doc_id, reason) + "\n")
+    _emit(command.run(_root(repo), doc_id, reason, effective.date() if effective else _today()) + "\n")
 
 
 @cli.command()
@@ -186,7 +199,7 @@ def diff(doc_id: str, rev_a: int, rev_b: int, word: bool, repo: Path | None) -> 
 
 
 @cli.command(name="review-due")
-@click.option("--within", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--within", type=click.IntRange(min=0, max=36525), default=0, show_default=True,
               help="Also list reviews due within this many days.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @repo_option

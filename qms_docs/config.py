@@ -12,11 +12,15 @@ from typing import Any
 import yaml
 
 from qms_docs.errors import ConfigError
+from qms_docs.model import safeyaml
+from qms_docs.model.document import MAX_REVIEW_MONTHS
 from qms_docs.model.yamlerror import describe
 
 CONFIG_FILE = "qms.yml"
+MAX_CONFIG_SIZE = 1024 * 1024
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_KEY_ON_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
 TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions", "trusted_files")
 REVIEWERS = "reviewers"  # the optional role of people who may record reviews but approve nothing
 CLAUSE_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*$")
@@ -80,7 +84,13 @@ def load_config(root: Path) -> Config:
     """Read qms.yml at the root of a QMS repository."""
     path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_file():  # a folder or a FIFO: never block on open()
+            raise ConfigError(f"{CONFIG_FILE}: cannot be read: not a regular file")
+        with path.open("rb") as f:
+            data = f.read(MAX_CONFIG_SIZE + 1)
+        if len(data) > MAX_CONFIG_SIZE:
+            raise _too_large(CONFIG_FILE)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -89,13 +99,32 @@ def load_config(root: Path) -> Config:
 
 
 def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
-    """Validate the text of a qms.yml; any problem is a ConfigError naming the key."""
+    """Validate the text of a qms.yml; any problem is a ConfigError naming the key.
+
+    Read like a document's front matter (SPEC 2): no byte-order mark, at most 1 MiB, and no
+    anchors, aliases, merge keys, duplicate keys or deep nesting (see model/safeyaml.py)."""
+    if text.startswith("\ufeff"):
+        raise ConfigError(f"{source}:1: the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    if len(text) > MAX_CONFIG_SIZE:
+        raise _too_large(source)
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = safeyaml.load(text)
     except yaml.YAMLError as e:
         line, problem = describe(e)
-        raise ConfigError(f"{source}:{line}: not valid YAML: {problem}") from None
+        what = "refused" if isinstance(e, safeyaml.Refused) else "not valid YAML"
+        raise ConfigError(f"{source}:{line}: {_key_on(text, line)}{what}: {problem}") from None
     return _Validator(text, source).config(data)
+
+
+def _key_on(text: str, line: int) -> str:
+    """'key: ' when that line of the YAML text starts with a key, so the error names it; else ''."""
+    lines = text.split("\n")
+    found = _KEY_ON_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    return f"{found.group(1)}: " if found else ""
+
+
+def _too_large(source: str) -> ConfigError:
+    return ConfigError(f"{source}: the file is larger than {MAX_CONFIG_SIZE // (1024 * 1024)} MiB")
 
 
 class _Validator:
@@ -182,8 +211,8 @@ class _Validator:
                 if role not in roles:
                     raise self.fail((*keys, "approvers"), f"unknown role {role!r} (not in roles)")
             months = spec.get("review_months", 24)
-            if not isinstance(months, int) or isinstance(months, bool) or months < 1:
-                raise self.fail((*keys, "review_months"), "must be a whole number of months, 1 or more")
+            if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
+                raise self.fail((*keys, "review_months"), f"must be a whole number of months, 1 to {MAX_REVIEW_MONTHS}")
             self_ok = spec.get("allow_self_approval", False)
             if not isinstance(self_ok, bool):
                 raise self.fail((*keys, "allow_self_approval"), "must be true or false")
@@ -220,7 +249,7 @@ class _Validator:
 def _line_of(text: str, keys: tuple[str, ...]) -> int | None:
     """The 1-based line of the deepest key of `keys` found in the YAML text (for error messages)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return None
     line = None

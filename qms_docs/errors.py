@@ -37,3 +37,14 @@ class GitError(QmsError):
     """git failed or the repository lacks what a command needs (exit 2)."""
 
     exit_code = 2
+
+
+class IOFailure(UsageError):
+    """The file system refused a read or write the command needed (exit 2); names the path."""
+
+
+def io_error(error: OSError) -> IOFailure:
+    """An OSError as one line naming the file: `path: No such file or directory`."""
+    reason = error.strerror or type(error).__name__
+    names = [str(n) for n in (error.filename, error.filename2) if n is not None]
+    return IOFailure(f"{' -> '.join(names)}: {reason}" if names else f"{reason}: {error}")

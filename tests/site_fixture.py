@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import QMS_YML, commit, doc_path, git, make_document
+from tests.builders import QMS_YML, commit, commit_signed, doc_path, git, make_document
 
 SITE_YML = """\
 site_name: Acme Quality Manual
@@ -91,13 +91,13 @@ def make_site_repo(repo: Path) -> Path:
                                  body="# Purchasing\n\nSuppliers are evaluated with a zeppelin scorecard, yearly.\n")),
         ("WI-001", make_document("WI-001", revision=2, title="FUTURE TITLE SECRET", effective_date=dt.date(2027, 1, 1),
                                  body="FUTURE-ONLY-TEXT\n")),
-        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=False, title="Paper purchase order",
+        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=True, title="Paper purchase order",
                                   effective_date=dt.date(2026, 5, 1), change_summary="Replaced by the ERP.",
                                   body="OBSOLETE-BODY-TEXT\n")),
         ("QP-003", make_document("QP-003", status="draft", title="Never effective", body="NEVER-EFFECTIVE-TEXT\n")),
     ]
     for day, (doc_id, text) in enumerate(steps, start=1):
-        commit(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
+        commit_signed(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
     path = repo / doc_path("QP-002")
     path.write_text(path.read_text(encoding="utf-8") + "\nUNCOMMITTED-TEXT\n", encoding="utf-8")
     return repo
@@ -130,3 +130,87 @@ def site_texts(site: Path) -> dict[str, str]:
 
 def page(site: Path, uri: str) -> str:
     return (site / uri / "index.html").read_text(encoding="utf-8")
+
+
+# Links a browser would run or open if they survived, each written the way a scheme check misses it.
+REFUSED_LINKS = {
+    "entity-j": "&#106;avascript:window.__pwned=1",
+    "hex-entities": "&#x6A;avascript&#x3A;window.__pwned=2",
+    "named-colon": "javascript&colon;window.__pwned=3",
+    "padded-entity": "&#0000106avascript:window.__pwned=4",
+    "mixed-case": "JaVaScRiPt:window.__pwned=5",
+    "tab-entity": "java&#9;script:window.__pwned=6",
+    "newline-entity": "jav&#x0A;ascript:window.__pwned=7",
+    "leading-space": "&#32;&#1;javascript:window.__pwned=8",
+    "data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript": "vbscript:msgbox(1)",
+    "file": "file:///etc/passwd",
+    "ftp": "ftp://ftp.example/x",
+}
+KEPT_LINKS = {"web": "https://www.iso.org/standard/62085.html", "mail": "mailto:quality@acme.example",
+              "phone": "tel:+4712345678", "relative": "../QP-001/"}
+LINKS_BODY = ("# Links\n\n"
+              + "".join(f"- [{name}]({url})\n" for name, url in {**REFUSED_LINKS, **KEPT_LINKS}.items())
+              + "- ![image-js](javascript:window.__pwned=20)\n"
+              + "- [ref-style][js]\n"
+              + "- [attr-list](https://ok.example){: href=\"javascript:window.__pwned=21\" }\n"
+              + "\n[js]: javascript:window.__pwned=22\n")
+REFUSED_TEXTS = (*REFUSED_LINKS, "image-js", "ref-style", "attr-list")
+
+
+def make_links_repo(repo: Path) -> Path:
+    """QP-001 in force, and QP-002 in force whose body holds every link of REFUSED_LINKS and KEPT_LINKS."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    site_yml = SITE_YML + "markdown_extensions: [attr_list]\n"
+    commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": site_yml}, "Set up the QMS", date="2026-01-05T09:00:00Z")
+    commit(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
+                  doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
+           "QP-001 QP-002", date="2026-02-01T10:00:00Z")
+    return repo
+
+
+ATTACHMENT_SECRETS = ("PNG-DRAFT-BYTES", "PNG-WORKTREE-BYTES", "UNLINKED-TEXT", "DRAFT-COPY-TEXT", "BACKUP-TEXT",
+                      "ORIG-TEXT", "HOST-FILE-SECRET", "SCRIPT-IN-HTML", "SCRIPT-IN-SVG", "CODE-BLOCK-ONLY",
+                      "DRAFT-LINKED-ONLY", "UNTRACKED-LINKED")
+ATTACHED_BODY = """\
+# Control of documents
+
+![Flow chart](img/flow.png) and the [order form](files/order%20form.pdf).
+Not published: [a page](evil.html), [a diagram](diagram.svg), [the host](host.txt), [untracked](new.txt),
+[a NUL](img/flow%00.png), [the configuration](../../qms.yml), [a folder](img/).
+
+```
+[only in a code block](img/code-only.png)
+```
+"""
+
+
+def make_attachments_repo(repo: Path, outside: Path) -> Path:
+    """QP-001 in force links files committed with it; a later draft changes and adds files; the working
+    tree has edits, untracked backups and symlinks to `outside`, a file outside the repository."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    outside.write_text("HOST-FILE-SECRET\n", encoding="utf-8")
+    folder = "controlled/procedures/"
+    commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": SITE_YML}, "Set up the QMS", date="2026-01-05T09:00:00Z")
+    (repo / folder).mkdir(parents=True)
+    (repo / folder / "host.txt").symlink_to(outside)
+    git(repo, "add", folder + "host.txt")
+    commit(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY),
+                  folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
+                  folder + "evil.html": "<script>SCRIPT-IN-HTML</script>",
+                  folder + "diagram.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>SCRIPT-IN-SVG</script></svg>",
+                  folder + "img/code-only.png": "CODE-BLOCK-ONLY", folder + "notes.txt": "UNLINKED-TEXT"},
+           "QP-001 with its files", date="2026-02-01T10:00:00Z")
+    draft = make_document("QP-001", revision=2, status="draft",
+                          body=ATTACHED_BODY + "\n![new](img/draft-only.png)\n")
+    commit(repo, {doc_path("QP-001"): draft, folder + "img/flow.png": "PNG-DRAFT-BYTES",
+                  folder + "img/draft-only.png": "DRAFT-LINKED-ONLY", folder + "QP-001.txt": "DRAFT-COPY-TEXT"},
+           "QP-001 draft", date="2026-02-02T10:00:00Z")
+    (repo / folder / "img/flow.png").write_text("PNG-WORKTREE-BYTES", encoding="utf-8")
+    (repo / folder / "QP-001.md~").write_text("BACKUP-TEXT", encoding="utf-8")
+    (repo / folder / "QP-001.md.orig").write_text("ORIG-TEXT", encoding="utf-8")
+    (repo / folder / "new.txt").write_text("UNTRACKED-LINKED", encoding="utf-8")
+    (repo / folder / "leak.txt").symlink_to(outside)
+    return repo

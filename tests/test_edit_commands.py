@@ -207,7 +207,8 @@ def test_the_last_signature_needs_an_effective_date(qms_repo: Path) -> None:
     sign_as(qms_repo, OMAR)
     before = path.read_bytes()
     result = qms(qms_repo, "approve", "QP-001")
-    assert result.exit_code == 1 and "set `effective_date: YYYY-MM-DD`" in result.stderr
+    assert result.exit_code == 1 and "has no `effective_date`" in result.stderr
+    assert "set it before the last signature with `qms revise QP-001 --effective YYYY-MM-DD`" in result.stderr
     assert path.read_bytes() == before
 
 
@@ -223,9 +224,10 @@ def test_content_changed_after_a_signature_voids_it(qms_repo: Path) -> None:
     assert [a["role"] for a in front(path)["approvals"]] == ["process-owner"]  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("status", "message"), [("approved", "already approved"), ("obsolete", "is obsolete")])
-def test_approved_and_obsolete_documents_are_not_signed(qms_repo: Path, status: str, message: str) -> None:
-    path = add(qms_repo, make_document("QP-001", revision=2, status=status))
+@pytest.mark.parametrize(("status", "message"), [("approved", "already approved"),
+                                               ("obsolete", "already signed by every required role")])
+def test_approved_documents_and_signed_withdrawals_are_not_signed(qms_repo: Path, status: str, message: str) -> None:
+    path = add(qms_repo, make_document("QP-001", revision=2, status=status, sign=True))
     before = path.read_bytes()
     sign_as(qms_repo, JANE)
     result = qms(qms_repo, "approve", "QP-001")
@@ -316,10 +318,11 @@ def test_obsolete_withdraws_the_document(qms_repo: Path) -> None:
     path = add(qms_repo, make_document("QP-001", revision=3, body=BODY))
     result = qms(qms_repo, "obsolete", "QP-001", "-m", "Replaced by QP-007.")
     assert result.exit_code == 0, result.stderr
-    assert "QP-001 withdrawn at revision 4 (obsolete)" in result.stdout
+    assert "QP-001 withdrawal started at revision 4 (obsolete, effective 2026-11-22)" in result.stdout
+    assert "revision 3 stays in force" in result.stdout
     meta = front(path)
-    assert (meta["revision"], meta["status"], meta["approvals"], meta["change_summary"]) == \
-        (4, "obsolete", [], "Replaced by QP-007.")
+    assert (meta["revision"], meta["status"], meta["approvals"], meta["change_summary"], meta["effective_date"]) == \
+        (4, "obsolete", [], "Replaced by QP-007.", dt.date(2026, 11, 22))
     assert path.read_text(encoding="utf-8").endswith("---\n" + BODY)
     assert qms(qms_repo, "check").exit_code == 0
     again = qms(qms_repo, "obsolete", "QP-001", "-m", "Again")

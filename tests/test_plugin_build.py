@@ -130,9 +130,12 @@ def test_references_by_id_link_to_the_referenced_page(built: tuple[Path, Path]) 
     assert '<a class="qms-ref" href="../QP-002/">QP-002</a>' in body
     assert '<a class="qms-ref" href="../../work-instructions/WI-001/">WI-001</a>' in body
     assert '<a class="qms-ref" href="../../archive/">FRM-001</a>' in body
-    assert "QP-003 is still a draft" in body  # never effective: plain text, no link
+    not_issued = ('<span class="qms-not-issued" title="No revision of QP-003 is in force">QP-003 '
+                  '<span class="qms-badge qms-badge--not-issued">not issued</span></span>')
+    assert f"and {not_issued} is still a draft" in body  # never effective: marked, not linked
     references = re.search(r"<dt>References</dt><dd>(.*?)</dd>", html)
     assert references and references.group(1).count('class="qms-ref"') == 3
+    assert references.group(1).endswith(f", {not_issued}")
 
 
 def test_every_page_carries_the_print_notice_and_navigation_is_grouped_by_type(built: tuple[Path, Path]) -> None:

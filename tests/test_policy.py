@@ -153,3 +153,15 @@ def test_an_unknown_type_never_counts() -> None:
 def test_effective_date_is_not_the_policy_s_concern() -> None:
     d = doc(make_document("QP-001", effective_date=dt.date(2099, 1, 1)))
     assert counts(d, RevisionFacts(CONFIG))
+
+
+def test_status_obsolete_is_signed_and_every_other_status_is_not() -> None:
+    approved = make_document("QP-001")
+    for status in ("draft", "review"):
+        assert judge(doc(approved.replace('status: "approved"', f'status: "{status}"')), RevisionFacts(CONFIG)) == []
+    withdrawn = approved.replace('status: "approved"', 'status: "obsolete"')  # approved signatures on a withdrawal
+    assert codes(judge(doc(withdrawn), RevisionFacts(CONFIG))) == [("QMS021", 0), ("QMS021", 1)]
+    signed_withdrawal = make_document("QP-001", revision=2, status="obsolete", sign=True)
+    moved = signed_withdrawal.replace('status: "obsolete"', 'status: "approved"')  # onto an active revision
+    assert codes(judge(doc(moved), RevisionFacts(CONFIG))) == [("QMS021", 0), ("QMS021", 1)]
+    assert not counts(doc(moved), RevisionFacts(CONFIG))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_fixture import build_site, isolated_env, make_site_repo
+from tests.site_fixture import REFUSED_TEXTS, build_site, isolated_env, make_links_repo, make_site_repo
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -27,18 +27,27 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture repository's site, built once and served on 127.0.0.1."""
-    base = tmp_path_factory.mktemp("browser")
-    with isolated_env(tmp_path_factory.mktemp("home")):
-        site = build_site(make_site_repo(base / "repo"), base / "site")
+def _serve(factory: pytest.TempPathFactory, make_repo: Any) -> Iterator[str]:
+    """The site of the repository `make_repo` creates, built once and served on 127.0.0.1."""
+    base = factory.mktemp("browser")
+    with isolated_env(factory.mktemp("home")):
+        site = build_site(make_repo(base / "repo"), base / "site")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory, make_site_repo)
+
+
+@pytest.fixture(scope="module")
+def links_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory, make_links_repo)
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +121,48 @@ def test_a_screenshot_of_a_procedure_page(browser: Any, base_url: str, tmp_path:
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     assert (background == "rgb(255, 255, 255)") == (scheme == "light")
+
+
+def _pwned(tab: Any) -> Any:
+    return tab.evaluate("window.__pwned")
+
+
+def test_clicking_every_link_of_a_hostile_page_runs_no_script(tab: Any, links_url: str) -> None:
+    url = links_url + "procedures/QP-002/"
+    tab.goto(url)
+    article = tab.locator("article")
+    clicked = 0
+    for text in REFUSED_TEXTS:
+        target = article.get_by_text(text, exact=True)
+        assert target.count() == 1, text
+        target.click(timeout=3000)
+        clicked += 1
+        tab.wait_for_timeout(50)
+        assert tab.url == url, f"{text} navigated to {tab.url}"
+        assert _pwned(tab) is None, f"{text} ran a script"
+    for link in article.locator("a[href]").all():  # every link left (the safe ones): none runs anything
+        assert not link.get_attribute("href").lower().startswith(("javascript", "data", "vbscript", "file"))
+    assert clicked == len(REFUSED_TEXTS) and tab.dialogs == []
+    # The harness does see a script run by a click: the same click on a javascript: link that we add.
+    tab.evaluate("""() => { const a = document.createElement('a'); a.id = 'control';
+        a.href = 'java\\tscript:window.__pwned=99'; a.textContent = 'control';
+        document.querySelector('article').append(a); }""")
+    tab.locator("#control").click()
+    tab.wait_for_function("window.__pwned === 99", timeout=3000)
+
+
+@pytest.mark.parametrize("width", [1280, 760])
+def test_the_signature_table_fits_its_card_and_ids_do_not_break(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "procedures/QP-001/")
+    card = page.locator(".qms-control").bounding_box()
+    table = page.locator(".qms-signatures table").bounding_box()
+    scroll = page.evaluate("(() => { const t = document.querySelector('.qms-signatures table');"
+                           " return t.scrollWidth - t.clientWidth })()")
+    refs = page.locator(".qms-control .qms-ref, .qms-control .qms-not-issued")
+    count = refs.count()
+    heights = {round(box["height"]) for box in (refs.nth(i).bounding_box() for i in range(count))}
+    context.close()
+    assert table["x"] + table["width"] <= card["x"] + card["width"] and scroll <= 0
+    assert count == 4 and max(heights) < 2 * min(heights)  # each id on one line

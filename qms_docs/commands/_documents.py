@@ -1,18 +1,31 @@
-"""Shared by the editing commands: find a document in the working tree, rewrite its front matter."""
+"""Shared by the editing commands: hold the edit lock, find a document in the working tree, rewrite
+its front matter (only if the file still holds what the command read)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from qms_docs import snapshot
 from qms_docs.errors import DocumentError, QmsError, UsageError
-from qms_docs.files import write_atomic
+from qms_docs.files import locked, write_atomic
+from qms_docs.gitio import runner
 from qms_docs.model import edit
 from qms_docs.model.document import Document
-from qms_docs.model.frontmatter import decode
+from qms_docs.model.frontmatter import decode, parse
+
+
+@contextlib.contextmanager
+def editing(root: Path) -> Iterator[None]:
+    """One document-editing command at a time per working tree: two signers approving one file at
+    once must not both read it before either writes (one signature would be lost). The lock is a
+    file in the git folder (`qms-edit.lock`), so it is never committed."""
+    out = runner.git(root, "rev-parse", "--git-path", "qms-edit.lock", check=False).decode().strip()
+    with locked(root / out if out else root / ".qms-edit.lock"):  # no git folder: beside qms.yml
+        yield
 
 
 def find(root: Path, doc_id: str) -> tuple[snapshot.Snapshot, Document]:
@@ -54,11 +67,23 @@ def read(root: Path, doc: Document) -> tuple[bytes, str]:
 
 
 def rewrite(root: Path, doc: Document, changes: Mapping[str, Any]) -> bytes:
-    """Apply front-matter edits (see model.edit.apply) and replace the file atomically; return the old bytes."""
+    """Apply front-matter edits (see model.edit.apply) and replace the file atomically; return the old bytes.
+
+    Refused when the file no longer holds what `doc` was read from (changed by an editor meanwhile)."""
     data, text = read(root, doc)
+    if not _unchanged(text, doc):
+        raise QmsError(f"{doc.path}: the file changed while the command ran; nothing was written: run it again")
     new = edit.apply(text, changes, path=doc.path)
     write_atomic(root / doc.path, new.encode("utf-8"))
     return data
+
+
+def _unchanged(text: str, doc: Document) -> bool:
+    try:
+        now = parse(text, doc.path)
+    except DocumentError:
+        return False
+    return now.body == doc.body and dict(now.meta) == dict(doc.meta)
 
 
 def summary_text(summary: str, what: str) -> str:

@@ -1,12 +1,17 @@
 """`qms approve ID`: sign the current revision as the git user; approved once every required role signed.
 
 Decisions:
-- only a `draft` or `review` revision is signed; approved and obsolete documents are refused;
+- a `draft` or `review` revision is signed, and so is a withdrawal (`status: obsolete`, SPEC 5): its
+  status stays `obsolete`, and it counts once every required role signed it; an approved revision
+  and a withdrawal already signed by every required role are refused;
 - the document must pass the static rules first; signatures that no longer match this revision
   and content (QMS021/QMS022: the text changed after they were given) are void and are removed
   when the new signature is added;
 - `meaning: reviewed` signatures are recorded but never count toward approval;
-- `effective_date` is signed content, so it must be set before the last required signature;
+- `effective_date` is signed content, so it must be set before the last required signature
+  (`qms revise ID --effective DATE` sets it);
+- the whole command runs under the repository's edit lock and writes only if the file still holds
+  what it read: two signers at once both land, one after the other, never one lost;
 - self-approval (QMS024) is judged from git history by the change rules, not here; being the
   document's `owner` does not bar signing."""
 
@@ -40,14 +45,17 @@ def signer(root: Path) -> tuple[str, str]:
     return name, email
 
 
-def check_status(doc: Document) -> int:
-    """The revision to sign; refuse approved and obsolete documents."""
+def check_status(doc: Document, config: Config) -> int:
+    """The revision to sign; refuse approved documents and withdrawals every required role signed."""
+    doc_type = config.types.get(doc.type or "")
     if doc.status is Status.APPROVED:
         raise QmsError(f"{doc.path}: {doc.id} revision {doc.revision} is already approved; "
                        f"start the next revision with `qms revise {doc.id} -m SUMMARY`")
-    if doc.status is Status.OBSOLETE:
-        raise QmsError(f"{doc.path}: {doc.id} is obsolete; an obsolete document is not signed")
-    if doc.status not in (Status.DRAFT, Status.REVIEW) or doc.revision is None:
+    if doc.status is Status.OBSOLETE and doc_type is not None and doc.revision is not None \
+            and all(r in doc.signed_roles() for r in doc_type.approvers):
+        raise QmsError(f"{doc.path}: the withdrawal of {doc.id} (revision {doc.revision}, obsolete) is already "
+                       f"signed by every required role; an obsolete document is not signed again")
+    if doc.status not in (Status.DRAFT, Status.REVIEW, Status.OBSOLETE) or doc.revision is None:
         raise QmsError(f"{doc.path}: only a draft or review revision can be signed; fix `status` and `revision`")
     return doc.revision
 
@@ -114,10 +122,13 @@ def check_duplicate(doc: Document, email: str, role: str, meaning: Meaning) -> N
 def check_effective_date(doc: Document, complete: bool) -> None:
     """The last required signature needs `effective_date`: it is part of what is signed."""
     if complete and doc.effective_date is None:
-        earlier = " (setting it makes the signatures already given stale: they must be given again)" \
+        earlier = " (this makes the signatures already given stale: they must be given again)" \
             if doc.current_approvals() else ""
-        raise QmsError(f"{doc.path}: set `effective_date: YYYY-MM-DD` (the day revision {doc.revision} takes "
-                       f"effect) before the last signature{earlier}")
+        how = f"`qms revise {doc.id} --effective YYYY-MM-DD`" if doc.status is not Status.OBSOLETE else \
+            "a line `effective_date: YYYY-MM-DD` in its front matter (`qms obsolete` writes it)"
+        raise QmsError(f"{doc.path}: revision {doc.revision} has no `effective_date`, and it is signed content: "
+                       f"set it before the last signature with {how} (the day revision {doc.revision} takes "
+                       f"effect){earlier}, then run `qms approve {doc.id}` again")
 
 
 def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, doc: Document) -> dict[str, Any]:
@@ -129,11 +140,16 @@ def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, 
 def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool, now: dt.datetime) -> str:
     """Append the signature (and set status approved when complete); optionally commit it."""
     name, email = signer(root)
-    snap, doc = _documents.find(root, doc_id)
-    revision = check_status(doc)
+    with _documents.editing(root):
+        return _sign(root, doc_id, role, Meaning(meaning), commit, now, (name, email))
+
+
+def _sign(root: Path, doc_id: str, role: str | None, how: Meaning, commit: bool, now: dt.datetime,
+          who: tuple[str, str]) -> str:
+    (name, email), (snap, doc) = who, _documents.find(root, doc_id)
+    revision = check_status(doc, snap.config)
     check_rules(snap, doc, now.date())
     doc_type = doc_type_of(snap.config, doc)
-    how = Meaning(meaning)
     role = choose_role(snap.config, doc_type, doc, email, role, how)
     check_duplicate(doc, email, role, how)
     signed = doc.signed_roles() | ({role} if how is Meaning.APPROVED else set())
@@ -145,13 +161,13 @@ def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool
                        f"first as their author, then sign with --commit")
     kept = doc.current_approvals()
     changes: dict[str, Any] = {"approvals": [*(dict(a.raw) for a in kept), entry(name, email, role, how, now, doc)]}
-    if complete:
+    if complete and doc.status is not Status.OBSOLETE:
         changes["status"] = str(Status.APPROVED)
     old = _documents.rewrite(root, doc, changes)
     status = changes.get("status", doc.status)
     note = _notes(doc, how, complete, len(doc.approvals) - len(kept))
     if commit:
-        note += f"; committed {_commit(root, doc, old, role, how, (name, email), snap.config.signing.required)}"
+        note += f"; committed {_commit(root, doc, old, role, how, who, snap.config.signing.required)}"
     label = "" if how is Meaning.APPROVED else ", meaning reviewed (not counted toward approval)"
     return (f"signed {doc.id} revision {revision} as {role}{label} ({count} of {len(doc_type.approvers)} "
             f"required roles); status: {status}{note}")

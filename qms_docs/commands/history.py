@@ -21,10 +21,13 @@ def collect(trail: Trail) -> dict[str, Any]:
     last = versions[-1] if versions else None
     deleted = evidence.commit_record(last.commit, subjects) if last is not None and last.blob is None else None
     current = records[-1] if records else {}
+    keys = set(trail.keys)
+    unreadable = [{"sha": v.commit.sha, "path": v.path, "error": e.message} for v, e in trail.history.unreadable()
+                  if any(v in trail.history.lineages[k] for k in keys)]
     return {"schema": 1, "id": trail.doc_id, "title": current.get("title"), "head": trail.head,
             "path": None if deleted or last is None else last.path,
             "paths": list(dict.fromkeys(v.path for v in versions if v.blob is not None)),
-            "deleted": deleted, "revisions": records}
+            "deleted": deleted, "revisions": records, "unreadable": unreadable}
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -47,6 +50,8 @@ def as_text(data: dict[str, Any]) -> str:
     if data["deleted"]:
         d = data["deleted"]
         out += ["", f"Deleted in {d['sha'][:12]} on {_when(d['date'])} by {d['author']} <{d['email']}>: {d['subject']}"]
+    for u in data.get("unreadable", []):
+        out += ["", f"Skipped, cannot be read: {u['path']} at {u['sha'][:12]}: {u['error']}"]
     n = len(data["revisions"])
     out += ["", f"{n} revision{'s' * (n != 1)}, {sum(len(r['commits']) for r in data['revisions'])} commits"]
     return "\n".join(out) + "\n"

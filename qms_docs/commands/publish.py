@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from qms_docs.errors import QmsError, UsageError
+from qms_docs.errors import ConfigError, QmsError, UsageError
+from qms_docs.mkdocs_plugin import guard
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -29,6 +30,9 @@ def run(root: Path, site_dir: Path | None) -> str:
     config_file = root / CONFIG_FILE
     if not config_file.is_file():
         raise UsageError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one")
+    refused = list(guard.before_loading(config_file.read_text(encoding="utf-8", errors="replace"), root))
+    if refused:
+        raise ConfigError(f"{CONFIG_FILE}: {'; '.join(refused)}")
     from mkdocs.commands.build import build  # MkDocs costs 150 ms to import: only here
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError

@@ -74,6 +74,16 @@ def list_tree(root: Path, rev: str, under: str) -> list[tuple[str, str]]:
     return [(path, oid.decode()) for (_, kind, oid), path in _records(out) if kind == b"blob"]
 
 
+def tree_entries(root: Path, rev: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """{path: (mode, object id)} of those of `paths` (exact paths, no patterns) that commit `rev` holds;
+    a symlink keeps its mode 120000, a folder 040000."""
+    wanted, found = set(paths), dict[str, tuple[str, str]]()
+    for start in range(0, len(paths), 500):  # a few long git command lines, never one too long
+        out = git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", rev, "--", *paths[start:start + 500])
+        found |= {path: (mode.decode(), oid.decode()) for (mode, _, oid), path in _records(out) if path in wanted}
+    return found
+
+
 def list_index(root: Path, under: str) -> list[tuple[str, str]]:
     """(path, blob id) of every staged file below `under`; honours GIT_INDEX_FILE."""
     out = git(root, "ls-files", "--stage", "-z", "--", under)

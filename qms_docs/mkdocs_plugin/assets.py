@@ -19,15 +19,26 @@ CSS = """\
 .md-typeset .qms-control__fields dd { margin: 0; }
 .md-typeset .qms-table table:not([class]) { font-size: .68rem; margin: .6rem 0; }
 .md-typeset .qms-table table:not([class]) :is(th, td) { padding: .45em .9em; }
-.md-typeset .qms-signatures table:not([class]) :is(th, td) { padding: .3em .8em; }
-.md-typeset .qms-signatures td:nth-child(n+2) { white-space: nowrap; }
+.md-typeset .qms-signatures table:not([class]) :is(th, td) { padding: .3em .6em; }
+.md-typeset .qms-signatures td:is(:nth-child(2), :nth-child(3), :nth-child(5)) { white-space: nowrap; }
 .md-typeset .qms-signatures table:not([class]) { margin: .6rem 0 .2rem; background: var(--md-default-bg-color); }
 .qms-control__source { margin: .3rem 0 0; font-size: .6rem; color: var(--md-default-fg-color--light); }
 .qms-badge { display: inline-block; padding: 0 .45em; border-radius: .2rem; font-size: .62rem; font-weight: 700;
   letter-spacing: .04em; text-transform: uppercase; color: #fff; background: #2e7d32; }
 .qms-badge--obsolete { background: #b71c1c; }
 .qms-badge--gap { background: #e65100; }
+.qms-badge--excluded { background: #546e7a; }
+.qms-badge--not-issued { background: #757575; font-size: .55rem; vertical-align: .1em; }
 .md-typeset tr.qms-gap td { background: rgba(230, 81, 0, .12); }
+.md-typeset tr.qms-excluded td { color: var(--md-default-fg-color--light); }
+.qms-not-issued { white-space: nowrap; color: var(--md-default-fg-color--light); }
+/* Ids, dates and revisions never break mid-token; long tables scroll inside their card. */
+.qms-control__id, .qms-ref, .qms-print-date, .qms-badge, .md-typeset .qms-table:not(.qms-signatures) td:first-child,
+.md-typeset .qms-mdl td:nth-child(n+4), .md-typeset .qms-history-table td:nth-child(-n+2),
+.md-typeset .qms-recent td:nth-child(3), .md-typeset .qms-recent td:nth-child(4),
+.md-typeset .qms-archive td:nth-child(n+4):not(:last-child) { white-space: nowrap; }
+.md-typeset .qms-signatures { max-width: 100%; overflow-x: auto; }
+.md-typeset .qms-signatures table:not([class]) { display: table; width: 100%; }
 .md-typeset tr.qms-chapter td { font-weight: 700; }
 .qms-overdue { color: #c62828; font-weight: 700; }
 .qms-print-notice { display: none; }
@@ -59,9 +70,9 @@ JS = """\
     var d = new Date();
     var day = d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
     document.querySelectorAll(".qms-print-date").forEach(function (el) { el.textContent = day; });
-    var notice = document.querySelector(".qms-print-notice[data-qms-label]");
+    var notice = document.querySelector(".qms-print-notice[data-qms-foot]");
     if (notice) {
-      var label = notice.getAttribute("data-qms-label") + " \\u00b7 printed " + day + " \\u00b7 uncontrolled copy";
+      var label = notice.getAttribute("data-qms-foot").split("{date}").join(day);
       document.documentElement.style.setProperty("--qms-print-label", cssString(label));
     }
   }

@@ -25,6 +25,7 @@ class Meaning(StrEnum):
     REVIEWED = "reviewed"
 
 
+MAX_REVIEW_MONTHS = 1200  # 100 years; a longer interval leaves the calendar (date arithmetic overflows)
 _ZERO = dt.timedelta(0)
 _STATUSES = {s.value: s for s in Status}
 _MEANINGS = {m.value: m for m in Meaning}
@@ -144,7 +145,8 @@ class Document:
     @cached_property
     def review_months(self) -> int | None:
         value = self.meta.get("review_months")
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+        valid = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_REVIEW_MONTHS
+        return value if valid else None
 
     @cached_property
     def status(self) -> Status | None:

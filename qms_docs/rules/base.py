@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from qms_docs.config import Config, DocType
 from qms_docs.model.document import Document
+from qms_docs.model.printable import printable
 from qms_docs.rules.facts import ChangeFacts, Matching, match_documents
 from qms_docs.snapshot import Snapshot
 
@@ -40,7 +41,7 @@ class Finding(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.code} {self.severity}: {self.message}"
+        return printable(f"{where}: {self.code} {self.severity}: {self.message}")  # one line, whatever a value holds
 
 
 class Hit(NamedTuple):

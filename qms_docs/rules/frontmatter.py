@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from qms_docs.model.document import Document, Meaning, Status, utc_time
+from qms_docs.model.document import MAX_REVIEW_MONTHS, Document, Meaning, Status, utc_time
 from qms_docs.rules.base import Context, Hit, each_document
 
 _MEANINGS = frozenset(m.value for m in Meaning)
@@ -46,7 +46,7 @@ OPTIONAL: dict[str, tuple[Any, str]] = {
     "clauses": (_is_text_list, 'a list of quoted clause numbers, e.g. ["7.5.2", "7.5.3"]'),
     "references": (_is_text_list, "a list of document ids"),
     "change_summary": (_is_text, "a non-empty sentence"),
-    "review_months": (_is_count, "a whole number of months, 1 or more"),
+    "review_months": (lambda v: _is_count(v) and v <= MAX_REVIEW_MONTHS, f"a whole number of months, 1 to {MAX_REVIEW_MONTHS}"),
     "approvals": (lambda v: isinstance(v, list) and all(isinstance(a, dict) for a in v), "a list of approval entries"),
 }
 APPROVAL_CHECKS: dict[str, tuple[Any, str]] = {

@@ -65,9 +65,19 @@ def missing_roles(doc: Document, facts: RevisionFacts) -> list[str]:
     if doc_type is None:
         return []
     signed = {a.role for n, a in enumerate(doc.approvals)
-              if a.revision == doc.revision and a.digest == doc.digest and a.meaning is Meaning.APPROVED
+              if matches(doc, a) and a.meaning is Meaning.APPROVED
               and a.role and a.email and _config_of(n, facts).holds(a.email, a.role)}
     return [role for role in doc_type.approvers if role not in signed]
+
+
+def matches(doc: Document, a: Approval) -> bool:
+    """The entry signs exactly this revision and content (neither stale nor for another revision)."""
+    return a.revision == doc.revision and a.digest == doc.digest
+
+
+def added_by_signer(a: Approval, s: SignatureFacts) -> bool:
+    """The commit that added the entry was authored by its signer (signing.required asks more: see forged)."""
+    return bool(s.author_email) and s.author_email.lower() == (a.email or "").lower()
 
 
 def who(n: int, a: Approval) -> str:
@@ -80,9 +90,9 @@ def missing_signature(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
     if doc.status is not Status.APPROVED or doc_type is None:
         return
     signed = {a.role for a in doc.approvals if a.meaning is Meaning.APPROVED}
-    line = doc.line_of("approvals") if doc.approvals else doc.line_of("status")
     for role in doc_type.approvers:
         if role not in signed:
+            line = doc.line_of("approvals") if doc.approvals else doc.line_of("status")
             yield Problem("QMS020", None, line,
                           f"status is approved but there is no signature from the required role {role}")
 
@@ -145,7 +155,7 @@ def forged(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
             yield Problem("QMS025", n, a.line,
                           f"{who(n, a)}: no commit of the signer added this entry (it appeared in a merge); "
                           f"the signer must add it in a commit of their own")
-        elif s.author_email.lower() != email:
+        elif not added_by_signer(a, s):
             yield Problem("QMS025", n, a.line,
                           f"{who(n, a)}: added by {commit} authored by {s.author_name} <{s.author_email}>, not by the "
                           f"signer {a.email}; only the signer may add their signature "

@@ -1,0 +1,148 @@
+"""Every label the published site shows, in one place: one `Labels` per language.
+
+English is the only language for now; a translation is another `Labels(...)` instance giving each
+field in that language. Labels are plain text (templates escape them); `{name}` marks a value that
+is filled in where the label is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Labels:
+    # Pages
+    home: str = "Home"
+    master_list: str = "Master Document List"
+    clause_matrix: str = "ISO 9001 clause matrix"
+    clause_matrix_heading: str = "ISO 9001:2015 clause matrix"
+    archive: str = "Obsolete documents"
+    # Control block
+    document_control: str = "Document control"
+    effective: str = "Effective"
+    revision: str = "Revision"
+    effective_date: str = "Effective date"
+    owner: str = "Owner"
+    type: str = "Type"
+    next_review: str = "Next review"
+    clauses: str = "ISO 9001 clauses"
+    references: str = "References"
+    signed_by: str = "Signed by"
+    role: str = "Role"
+    meaning: str = "Meaning"
+    signed_utc: str = "Signed (UTC)"
+    digest: str = "Digest"
+    published_from: str = "Published from commit"
+    none: str = "—"
+    not_issued: str = "not issued"
+    not_issued_hint: str = "No revision of {id} is in force"
+    # Revision history
+    revision_history: str = "Revision history"
+    change_summary: str = "Change summary"
+    approved_by: str = "Approved by"
+    initial_issue: str = "Initial issue"
+    # Master Document List
+    id: str = "ID"
+    title: str = "Title"
+    rev: str = "Rev."
+    effective_short: str = "Effective"
+    overdue: str = "(overdue)"
+    master_list_intro: str = ("{count} controlled documents in force on {today}; each is listed at its effective "
+                              "revision. Withdrawn documents are in the")
+    archive_link: str = "archive of obsolete documents"
+    # Clause matrix
+    clause: str = "Clause"
+    clause_title: str = "Title"
+    documented_information: str = "Documented information called for"
+    documents: str = "Documents"
+    no_document: str = "No document"
+    not_a_clause: str = "(not an ISO 9001:2015 clause)"
+    gaps: str = "{gaps} of {total} clauses that call for documented information have no published document:"
+    no_gaps: str = "Every clause that calls for documented information has a published document."
+    excluded: str = "Excluded"
+    exclusions: str = "Clauses excluded from the quality management system (ISO 9001:2015, 4.3):"
+    # Archive
+    archive_intro: str = ("These documents are withdrawn (OBSOLETE) and must not be used. They are listed for "
+                          "reference only; their content is not published.")
+    obsolete: str = "Obsolete"
+    last_in_force: str = "Last revision in force"
+    withdrawn: str = "Withdrawn"
+    reason: str = "Reason"
+    never_effective: str = "never effective"
+    none_withdrawn: str = "No document has been withdrawn."
+    # Home
+    home_intro: str = ("This is the controlled quality manual. For each document it shows the revision that is "
+                       "approved and in force on")
+    from_commit: str = "from commit"
+    printed_copies: str = "Printed copies are uncontrolled."
+    no_document_in_force: str = "No document is in force yet."
+    latest: str = "Latest revisions in force"
+    # Print
+    uncontrolled: str = "Uncontrolled copy when printed"
+    printed: str = "printed"
+    on_or_after: str = "on or after {date}"
+    check_the_site: str = "The controlled version is the quality manual site: check the revision there before use."
+    print_foot: str = "{label} · printed {date} · uncontrolled copy"
+    document_label: str = "{id} revision {revision}"
+    page_label: str = "{title} as of {today}"
+
+    # Audit report (`qms report`)
+    report_title: str = "QMS audit report: {repository}"
+    report_generated: str = ("Generated {date} from commit {commit}; changes cover {period}. Evidence is read "
+                             "from git history; re-run {command} on a clone to check it.")
+    report_period_since: str = "since {date}"
+    report_period_all: str = "the whole history"
+    report_summary_documents: str = "{count} controlled documents"
+    report_summary_changes: str = "{count} commits changed documents in {period}"
+    report_summary_overdue: str = "{count} periodic reviews overdue"
+    report_summary_verification: str = "history verification: {verdict} ({count} {failures})"
+    report_failure: str = "failure"
+    report_failures: str = "failures"
+    report_passed: str = "passed"
+    report_failed: str = "FAILED"
+    report_verify_passed: str = "PASSED"
+    report_verify_failed: str = "FAILED"
+    report_section_master_list: str = "1. Master document list"
+    report_section_evidence: str = "2. Approval evidence"
+    report_section_changes: str = "3. Changes in the period"
+    report_section_overdue: str = "4. Overdue periodic reviews"
+    report_section_verification: str = "5. History verification"
+    report_col_id: str = "Id"
+    report_col_title: str = "Title"
+    report_col_type: str = "Type"
+    report_col_revision: str = "Revision"
+    report_col_status: str = "Status"
+    report_col_effective: str = "Effective"
+    report_col_owner: str = "Owner"
+    report_col_next_review: str = "Next review"
+    report_col_signer: str = "Signer"
+    report_col_role: str = "Role"
+    report_col_meaning: str = "Meaning"
+    report_col_signed_at: str = "Signed at (UTC)"
+    report_col_rev: str = "Rev."
+    report_col_digest: str = "Digest"
+    report_col_added_in: str = "Added in commit"
+    report_col_commit_author: str = "Commit author"
+    report_col_date: str = "Date (UTC)"
+    report_col_commit: str = "Commit"
+    report_col_author: str = "Author"
+    report_col_message: str = "Message"
+    report_col_documents: str = "Documents: revision and change summary"
+    report_col_review_due: str = "Review due"
+    report_col_days_overdue: str = "Days overdue"
+    report_col_document: str = "Document"
+    report_col_file: str = "File"
+    report_col_problem: str = "Problem"
+    report_state: str = "revision {revision}, {status}, effective {date}"
+    report_never_approved: str = "never approved"
+    report_stale: str = "stale"
+    report_not_the_signer: str = "not the signer"
+    report_document_revision: str = "{id} rev {revision} ({status})"
+    report_no_documents: str = "No controlled documents."
+    report_no_evidence: str = "No documents."
+    report_no_signatures: str = "No signatures."
+    report_no_changes: str = "No commit changed a controlled document in this period."
+    report_no_overdue: str = "No review is overdue."
+    report_footer: str = "Uncontrolled copy when printed ({date}). Generated by qms-docs."
+
+ENGLISH = Labels()

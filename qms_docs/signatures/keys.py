@@ -1,0 +1,65 @@
+"""The cryptography side of entry signatures: an SSH public-key blob and a signature blob, verified with OpenSSL.
+
+Imported on the first verification only, so that `qms check` pays for `cryptography` only when a document
+carries a signature.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from qms_docs.signatures.allowed_signers import PublicKey
+from qms_docs.signatures.sshsig import MalformedSignature, WireReader, ascii_text, require
+
+MIN_RSA_BITS = 2048
+_CURVES: dict[str, tuple[ec.EllipticCurve, hashes.HashAlgorithm]] = {
+    "ecdsa-sha2-nistp256": (ec.SECP256R1(), hashes.SHA256()),
+    "ecdsa-sha2-nistp384": (ec.SECP384R1(), hashes.SHA384()),
+    "ecdsa-sha2-nistp521": (ec.SECP521R1(), hashes.SHA512()),
+}
+_RSA_FORMATS: dict[str, hashes.HashAlgorithm] = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}
+
+
+def verify_raw(key: PublicKey, sig_format: str, sig_bytes: bytes, data: bytes) -> None:
+    """Raises InvalidSignature when the signature does not hold, MalformedSignature when it cannot be read."""
+    public = _public_key(key.key_type, key.blob)
+    if isinstance(public, Ed25519PublicKey):
+        require(sig_format == "ssh-ed25519", f"signature format {sig_format!r} does not fit an ssh-ed25519 key")
+        public.verify(sig_bytes, data)
+    elif isinstance(public, ec.EllipticCurvePublicKey):
+        require(sig_format == key.key_type, f"signature format {sig_format!r} does not fit an {key.key_type} key")
+        reader = WireReader(sig_bytes)
+        r, s = reader.mpint(), reader.mpint()
+        reader.end()
+        public.verify(encode_dss_signature(r, s), data, ec.ECDSA(_CURVES[key.key_type][1]))
+    else:
+        require(sig_format in _RSA_FORMATS, f"signature format {sig_format!r} is refused (RSA needs rsa-sha2-256/512)")
+        public.verify(sig_bytes, data, padding.PKCS1v15(), _RSA_FORMATS[sig_format])
+
+
+@lru_cache(maxsize=256)
+def _public_key(key_type: str, blob: bytes) -> Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
+    """The key inside a wire blob (cached: a repository has few signers and many signatures)."""
+    reader = WireReader(blob)
+    reader.string()
+    if key_type == "ssh-ed25519":
+        raw = reader.string()
+        reader.end()
+        require(len(raw) == 32, "an ssh-ed25519 key has 32 bytes")
+        return Ed25519PublicKey.from_public_bytes(raw)
+    if key_type in _CURVES:
+        curve_name, point = ascii_text(reader.string(), "curve"), reader.string()
+        reader.end()
+        require(key_type == f"ecdsa-sha2-{curve_name}", f"curve {curve_name!r} does not fit {key_type}")
+        return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[key_type][0], point)
+    if key_type == "ssh-rsa":
+        e, n = reader.mpint(), reader.mpint()
+        reader.end()
+        require(n.bit_length() >= MIN_RSA_BITS, f"RSA keys under {MIN_RSA_BITS} bits are refused")
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    raise MalformedSignature(f"key type {key_type!r} is not supported for entry signatures")

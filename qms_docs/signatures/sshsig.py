@@ -1,0 +1,194 @@
+"""SSH signatures (OpenSSH PROTOCOL.sshsig) parsed and verified in-process, no process per signature; pure.
+
+A verdict never raises: malformed armour, bad base64, truncated blobs and absurd lengths all become a
+reason. Supported keys: ssh-ed25519, ecdsa-sha2-nistp256/384/521, RSA with rsa-sha2-256/512 (never
+SHA-1 `ssh-rsa` signatures, never RSA keys under 2048 bits: see keys.py). Certificates and security keys are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
+from qms_docs.signatures.statement import missing_fields, statement_of
+
+NAMESPACE = "qms-approval"
+BEGIN, END = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
+MAGIC = b"SSHSIG"
+MAX_ARMORED = 65536
+_HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a signature counts; `principal` is set only when valid, `fingerprint` whenever the key was read."""
+
+    valid: bool
+    principal: str | None = None
+    fingerprint: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The fields of one SSHSIG blob."""
+
+    key: PublicKey
+    namespace: bytes
+    reserved: bytes
+    hash_algorithm: str
+    sig_format: str
+    sig_bytes: bytes
+
+    def signed_data(self, message: bytes) -> bytes:
+        """What the key signed: MAGIC + string(namespace, reserved, hash_alg, H(message))."""
+        digest = _HASHES[self.hash_algorithm](message).digest()
+        return MAGIC + b"".join(_string(f) for f in (self.namespace, self.reserved, self.hash_algorithm.encode(), digest))
+
+    def to_armored(self) -> str:
+        """The armoured text ssh-keygen writes (base64 wrapped at 70 columns)."""
+        sig_blob = _string(self.sig_format.encode()) + _string(self.sig_bytes)
+        fields = (self.key.blob, self.namespace, self.reserved, self.hash_algorithm.encode(), sig_blob)
+        blob = MAGIC + struct.pack(">I", 1) + b"".join(_string(f) for f in fields)
+        text = base64.b64encode(blob).decode()
+        return "\n".join([BEGIN, *(text[i:i + 70] for i in range(0, len(text), 70)), END]) + "\n"
+
+
+class MalformedSignature(ValueError):
+    """The text is not an SSH signature this verifier reads; the message says why."""
+
+
+def verify_entry(doc_id: str, entry: Mapping[str, Any], signers: AllowedSigners,
+                 when: dt.datetime | None = None) -> Verdict:
+    """Does the entry's `sig` sign its statement by a key listed for its `email`, valid at `when` (default: its `at`)?"""
+    statement = statement_of(doc_id, entry)
+    if statement is None:
+        return Verdict(False, reason=f"the entry lacks a valid {', '.join(missing_fields(doc_id, entry))}")
+    armored = entry.get("sig")
+    if not isinstance(armored, str):
+        return Verdict(False, reason="the entry has no `sig` text")
+    return verify(statement.to_bytes(), armored, signers, statement.email, statement.at if when is None else when)
+
+
+def verify(message: bytes, armored: str, signers: AllowedSigners, principal: str, when: dt.datetime,
+           namespace: str = NAMESPACE) -> Verdict:
+    """Does `armored` sign `message` in `namespace` with a key the file lists for `principal`, valid at `when`?"""
+    try:
+        sig = parse_armored(armored)
+    except MalformedSignature as e:
+        return Verdict(False, reason=str(e))
+    fingerprint = sig.key.fingerprint
+    if sig.namespace != namespace.encode():
+        return Verdict(False, fingerprint=fingerprint,
+                       reason=f"signature namespace is {sig.namespace.decode(errors='replace')!r}, not {namespace!r}")
+    refusal = signers.refusal(sig.key, principal, namespace, when)
+    if refusal is not None:
+        return Verdict(False, fingerprint=fingerprint, reason=refusal)
+    problem = check_signature(sig, message)
+    if problem is not None:
+        return Verdict(False, fingerprint=fingerprint, reason=problem)
+    return Verdict(True, principal=principal, fingerprint=fingerprint)
+
+
+def parse_armored(armored: str) -> Signature:
+    """The SSHSIG blob inside `-----BEGIN SSH SIGNATURE-----` armour; MalformedSignature when it is not one."""
+    if not isinstance(armored, str):
+        raise MalformedSignature("the signature is not text")
+    if len(armored) > MAX_ARMORED:
+        raise MalformedSignature(f"the signature is longer than {MAX_ARMORED} characters")
+    text = armored.strip()
+    if not (text.startswith(BEGIN) and text.endswith(END)) or len(text) < len(BEGIN) + len(END):
+        raise MalformedSignature(f"the signature is not enclosed in {BEGIN} ... {END}")
+    body = "".join(text[len(BEGIN):-len(END)].split())
+    try:
+        blob = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedSignature("the signature is not valid base64") from None
+    return parse_blob(blob)
+
+
+def parse_blob(blob: bytes) -> Signature:
+    reader = WireReader(blob)
+    if reader.take(len(MAGIC)) != MAGIC:
+        raise MalformedSignature("the signature does not start with SSHSIG")
+    if reader.uint32() != 1:
+        raise MalformedSignature("the signature is not SSHSIG version 1")
+    key_blob = reader.string()
+    namespace, reserved = reader.string(), reader.string()
+    hash_algorithm = ascii_text(reader.string(), "hash algorithm")
+    sig_blob = reader.string()
+    reader.end()
+    if hash_algorithm not in _HASHES:
+        raise MalformedSignature(f"hash algorithm {hash_algorithm!r} is not sha256 or sha512")
+    key_type = ascii_text(WireReader(key_blob).string(), "key type")
+    inner = WireReader(sig_blob)
+    sig_format, sig_bytes = ascii_text(inner.string(), "signature format"), inner.string()
+    inner.end()
+    return Signature(PublicKey(key_type, key_blob), namespace, reserved, hash_algorithm, sig_format, sig_bytes)
+
+
+def check_signature(sig: Signature, message: bytes) -> str | None:
+    """None when the key's signature over the signed data holds; else why not."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+    from qms_docs.signatures.keys import verify_raw  # cryptography loads on the first signature, not on import
+
+    try:
+        verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
+    except InvalidSignature:
+        return "the signature does not match the statement (changed after signing, or signed by another key)"
+    except (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError) as e:
+        return str(e) or "the signature cannot be read"
+    return None
+
+
+def require(condition: bool, reason: str) -> None:
+    if not condition:
+        raise MalformedSignature(reason)
+
+
+def _string(value: bytes) -> bytes:
+    return struct.pack(">I", len(value)) + value
+
+
+def ascii_text(value: bytes, what: str) -> str:
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        raise MalformedSignature(f"the {what} is not ASCII") from None
+
+
+class WireReader:
+    """SSH wire format (RFC 4251): every length is checked against what is left."""
+
+    def __init__(self, data: bytes):
+        self.data, self.pos = data, 0
+
+    def take(self, size: int) -> bytes:
+        if size > len(self.data) - self.pos:
+            raise MalformedSignature("the signature is truncated (a length points past its end)")
+        chunk = self.data[self.pos:self.pos + size]
+        self.pos += size
+        return chunk
+
+    def uint32(self) -> int:
+        (value,) = struct.unpack(">I", self.take(4))
+        return int(value)
+
+    def string(self) -> bytes:
+        return self.take(self.uint32())
+
+    def mpint(self) -> int:
+        raw = self.string()
+        require(not raw or raw[0] < 0x80, "a negative number in the signature")
+        return int.from_bytes(raw, "big")
+
+    def end(self) -> None:
+        require(self.pos == len(self.data), "trailing bytes in the signature")

@@ -1,0 +1,53 @@
+"""The signed statement of an approval entry (SPEC section 2): what an entry's `sig` signs; pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qms_docs.model.digest import canonical_json
+from qms_docs.model.document import Approval
+
+FIELDS = ("id", "revision", "digest", "role", "meaning", "at", "email")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The seven facts an entry signature binds: the document, its revision and content, who, as what, when."""
+
+    id: str
+    revision: int
+    digest: str
+    role: str
+    meaning: str
+    at: dt.datetime
+    email: str
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time)."""
+        fields = {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
+                  "meaning": self.meaning, "at": self.at, "email": self.email}
+        return canonical_json(fields).encode("utf-8")
+
+
+def statement_of(doc_id: str, entry: Mapping[str, Any]) -> Statement | None:
+    """The statement an approval entry of document `doc_id` signs; None when a field is missing or of the wrong type."""
+    approval = Approval(entry)
+    at, meaning = approval.at, approval.meaning
+    if (not doc_id.strip() or approval.revision is None or approval.digest is None or approval.role is None
+            or meaning is None or at is None or approval.email is None):
+        return None
+    return Statement(id=doc_id.strip(), revision=approval.revision, digest=approval.digest, role=approval.role,
+                     meaning=meaning.value, at=at, email=approval.email)
+
+
+def missing_fields(doc_id: str, entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """The statement fields that are absent or of the wrong type in an entry, for a precise message."""
+    approval = Approval(entry)
+    present = {"id": bool(doc_id.strip()), "revision": approval.revision is not None,
+               "digest": approval.digest is not None, "role": approval.role is not None,
+               "meaning": approval.meaning is not None, "at": approval.at is not None,
+               "email": approval.email is not None}
+    return tuple(name for name in FIELDS if not present[name])
