@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -268,26 +269,16 @@ def publish(site_dir: Path | None, repo: Path | None) -> None:
 
 
 def main() -> int:
-    """The console script. After the command, it skips the interpreter's teardown (freeing a
-    thousand parsed documents costs ~50 ms, a sixth of a `qms check`): every file a command writes
-    is already fsynced and renamed by then, and the standard streams and atexit handlers run first."""
+    """The console script. After the command, the objects left (a thousand parsed documents) are moved
+    out of the garbage collector's sight with `gc.freeze()`, so the interpreter's final collection does
+    not walk them: measured by bench/bench_check.py on 1000 documents, `qms check` takes 0.39 s (1.59x
+    the floor) with a plain exit and 0.34 s (1.38x) with the freeze; the normal teardown still runs
+    (atexit handlers, flushed streams, closed files)."""
     try:
         cli.main(prog_name="qms", standalone_mode=True)
         code = 0
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    _exit_now(code)
-    return code  # not reached
-
-
-def _exit_now(code: int) -> None:
-    import atexit
-    import os
-
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            code = code or 1
-    os._exit(code)
+    finally:
+        gc.freeze()
+    return code

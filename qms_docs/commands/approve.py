@@ -27,7 +27,7 @@ from qms_docs.config import Config, DocType
 from qms_docs.errors import GitError, QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import commit as gitcommit
-from qms_docs.gitio import runner
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.model.document import Document, Meaning, Status
 from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Severity
@@ -37,7 +37,7 @@ VOIDED = ("QMS021", "QMS022")  # stale signatures: removed when the new one is a
 
 def signer(root: Path) -> tuple[str, str]:
     """(name, email) from git config; UsageError with the fix when either is missing."""
-    name, email = runner.identity(root)
+    name, email = gitrepo.identity(root)
     if not name or not email:
         raise UsageError('git user.name and user.email must both be set to sign: run `git config user.name '
                          '"Your Name"` and `git config user.email you@example.com` (the address qms.yml lists '

@@ -140,11 +140,7 @@ def read_blobs(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
 
 
 def config_value(root: Path, key: str) -> str | None:
-    """A git config value (e.g. user.email), or None when unset."""
+    """A git config value, or None when unset. For the hot path (the commit-msg hook's core.commentChar);
+    the other commands read and write config through gitio.repo."""
     out = git(root, "config", "--get", key, check=False)
     return out.decode("utf-8", "replace").strip() or None
-
-
-def identity(root: Path) -> tuple[str | None, str | None]:
-    """The git user (user.name, user.email) that commits and signatures are made as."""
-    return config_value(root, "user.name"), config_value(root, "user.email")
