@@ -21,7 +21,7 @@ MAX_CONFIG_SIZE = 1024 * 1024
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _KEY_ON_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
-TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions")
+TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions", "trusted_files")
 REVIEWERS = "reviewers"  # the optional role of people who may record reviews but approve nothing
 CLAUSE_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*$")
 TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
@@ -56,6 +56,7 @@ class Config:
     config_approvers: tuple[str, ...] = ("quality-manager",)
     signing: Signing = field(default_factory=Signing)
     exclusions: Mapping[str, str] = field(default_factory=dict)  # ISO 9001 clause -> justification (4.3)
+    trusted_files: tuple[str, ...] = ()  # guarded like qms.yml (QMS014)
 
     def holds(self, email: str, role: str) -> bool:
         """Whether the person with this e-mail address holds the role."""
@@ -170,7 +171,8 @@ class _Validator:
                 raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
         return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
                       protected_branches=protected, config_approvers=approvers,
-                      signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})))
+                      signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})),
+                      trusted_files=self.str_list(top.get("trusted_files", []), ("trusted_files",), empty_ok=True))
 
     def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
         if value is None:

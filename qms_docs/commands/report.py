@@ -14,7 +14,7 @@ from qms_docs.audit import load_revisions, verify
 from qms_docs.commands import list_, review_due
 from qms_docs.commands.verify import resolve
 from qms_docs.files import write_atomic
-from qms_docs.gitio.stream import stream_objects
+from qms_docs.gitio import log as gitlog
 from qms_docs.history import History, Revision
 from qms_docs.model.document import Status
 from qms_docs.policy import Policies
@@ -22,11 +22,7 @@ from qms_docs.policy import Policies
 
 def subjects(root: Path, shas: list[str]) -> dict[str, str]:
     """The first line of each commit message, read through one pipelined cat-file."""
-    found = {}
-    for sha, data in stream_objects(root, shas):
-        if data is not None:
-            found[sha] = evidence.subject(data.partition(b"\n\n")[2].decode("utf-8", "replace"))
-    return found
+    return {sha: evidence.subject(message) for sha, message in gitlog.messages(root, shas).items()}
 
 
 def last_approved(revisions: list[Revision]) -> tuple[Revision | None, Revision | None]:

@@ -45,6 +45,11 @@ def find_root(start: Path | None = None) -> Path:
     raise UsageError(f"{here} is not inside a git repository; run `qms init` there first")
 
 
+def git_path(root: Path, name: str) -> Path:
+    """A file in the git folder (`rev-parse --git-path`: honours worktrees and GIT_DIR)."""
+    return root / git_text(root, "rev-parse", "--git-path", name).strip()
+
+
 def is_bare(root: Path) -> bool:
     return git_text(root, "rev-parse", "--is-bare-repository").strip() == "true"
 
