@@ -31,13 +31,18 @@ class Snapshot:
     commit: str | None = None
 
     def by_id(self) -> dict[str, Document]:
-        return {d.id: d for d in self.documents if d.id}
+        """The source documents by id (translations share their source's id: see by_key)."""
+        return {d.id: d for d in self.documents if d.id and not d.is_translation}
+
+    def by_key(self) -> dict[str, Document]:
+        """Every document by key: its id, or `ID@LANG` for a translation (SPEC 8)."""
+        return {d.key: d for d in self.documents if d.id}
 
     def by_path(self) -> dict[str, Document]:
         return {d.path: d for d in self.documents}
 
     def find(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        return next((d for d in self.documents if d.id == doc_id and not d.is_translation), None)
 
 
 def is_document(path: str, documents_dir: str) -> bool:

@@ -47,7 +47,7 @@ def signer(root: Path) -> tuple[str, str]:
 
 def check_status(doc: Document, config: Config) -> int:
     """The revision to sign; refuse approved documents and withdrawals every required role signed."""
-    doc_type = config.types.get(doc.type or "")
+    doc_type = config.type_of(doc)
     if doc.status is Status.APPROVED:
         raise QmsError(f"{doc.path}: {doc.id} revision {doc.revision} is already approved; "
                        f"start the next revision with `qms revise {doc.id} -m SUMMARY`")
@@ -71,7 +71,7 @@ def check_rules(snap: snapshot.Snapshot, doc: Document, today: dt.date) -> None:
 
 
 def doc_type_of(config: Config, doc: Document) -> DocType:
-    doc_type = config.types.get(doc.type or "")
+    doc_type = config.type_of(doc)
     if doc_type is None:
         raise QmsError(f"{doc.path}: type {doc.type!r} is not defined in qms.yml")
     return doc_type

@@ -35,7 +35,7 @@ def _lineage(history: History, ends: dict[str, str], doc: Document) -> list[tupl
     """The parsed versions (in the range) of the lineage that ends at the document (`ends`: path -> key)."""
     key = ends.get(doc.path)
     if key is None and doc.id:  # moved in the working tree only: find it by its id
-        key = next(iter(history.keys_by_id().get(doc.id, [])[-1:]), None)
+        key = next(iter(history.keys_by_id().get(doc.key, [])[-1:]), None)
     found = []
     for version in history.lineages[key] if key is not None else ():
         parsed = history.document(version)
