@@ -8,17 +8,51 @@ date come); `qms translations` gives the answer from the verified history."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterator
 
 from qms_docs.config import LANGUAGE_RE
-from qms_docs.model.document import Document, Status
+from qms_docs.model.document import Document, Status, document_key
 from qms_docs.rules.base import Context, Hit, each_document
+from qms_docs.snapshot import Snapshot
 
 
-def in_force(doc: Document, ctx: Context) -> bool:
+def in_force(doc: Document, today: dt.date) -> bool:
     """Approved and effective by today, as one snapshot can tell (signatures are QMS020-QMS023's)."""
-    return doc.status is Status.APPROVED and doc.effective_date is not None and doc.effective_date <= ctx.today
+    return doc.status is Status.APPROVED and doc.effective_date is not None and doc.effective_date <= today
+
+
+def in_language(doc: Document, lang: str | None) -> bool:
+    """Whether a document is the source (lang None) or the translation into `lang`."""
+    return doc.is_translation == bool(lang) and (not lang or doc.language == lang)
+
+
+def translation_states(snapshot: Snapshot, today: dt.date) -> dict[str, dict[str, str]]:
+    """Source id -> language -> current, stale, pending, missing or broken, as this snapshot shows them
+    (`qms translations` answers from the verified history)."""
+    translated = {d.key: d for d in snapshot.documents if d.is_translation}
+    out: dict[str, dict[str, str]] = {}
+    for source in snapshot.documents:
+        if source.is_translation or not source.id:
+            continue
+        out[source.id] = {lang: _state(source, translated.get(document_key(source.id, lang)), today)
+                          for lang in snapshot.config.languages.available}
+    return out
+
+
+def _state(source: Document, doc: Document | None, today: dt.date) -> str:
+    link = doc.translation_of if doc is not None else None
+    if doc is None or (link is None and doc.status is not Status.APPROVED):
+        return "missing"
+    if link is None or (link.revision == source.revision and link.digest != source.digest) \
+            or link.revision > (source.revision or 0):
+        return "broken"
+    if doc.status is not Status.APPROVED:
+        return "pending" if (doc.revision or 1) >= 2 else "missing"
+    if link.revision < (source.revision or 0) and in_force(source, today):
+        return "stale"
+    return "current"
 
 
 def translation_file(source_path: str, language: str) -> str:
@@ -97,7 +131,7 @@ def stale_translation(doc: Document, ctx: Context) -> Iterator[Hit]:
     """QMS070: the source has a newer revision in force than the one the translation translates."""
     link = doc.translation_of if doc.is_translation else None
     source = source_of(doc, ctx) if link is not None else None
-    if link is None or source is None or source.revision is None or not in_force(source, ctx):
+    if link is None or source is None or source.revision is None or not in_force(source, ctx.today):
         return
     if link.revision < source.revision:
         yield Hit(doc.path, doc.line_of("translation_of"),
@@ -116,7 +150,7 @@ def missing_translation(ctx: Context) -> Iterator[Hit]:
         if doc.is_translation and doc.id and doc.language:
             translated[doc.id, doc.language] = doc
     for doc in ctx.snapshot.documents:
-        if doc.is_translation or not doc.id or not in_force(doc, ctx):
+        if doc.is_translation or not doc.id or not in_force(doc, ctx.today):
             continue
         for language in required:
             found = translated.get((doc.id, language))
