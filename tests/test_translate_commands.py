@@ -138,3 +138,28 @@ def test_a_translation_never_reaches_the_single_language_site(tmp_path: Path) ->
     texts = site_texts(build_site(repo, tmp_path / "site"))
     assert not [p for p, t in texts.items() if "NORSK-OVERSETTELSE" in t or "NORSK-TITTEL" in t]
     assert "procedures/QP-002/index.html" in texts
+
+
+def test_the_audit_report_says_which_translations_are_current(qms_repo: Path, tmp_path: Path) -> None:
+    repo = translated_repo(qms_repo)
+    out = tmp_path / "report.html"
+    result = qms(repo, "report", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "nb: current" in html and "tr: missing" in html
+    assert 'id="doc-QP-001@nb"' in html and "Dokument QP-001" in html
+
+
+def test_verify_refuses_a_translation_signature_added_by_someone_else(qms_repo: Path) -> None:
+    commit(qms_repo, {"qms.yml": CONFIG}, "Translations", author=PEOPLE["quality-manager"])
+    source = make_document("QP-001")
+    commit_signed(qms_repo, {SOURCE: source}, "QP-001: issue")
+    from qms_docs.model.frontmatter import parse
+
+    doc = parse(source, SOURCE)
+    forged = make_document("QP-001", title="Dokument", body="Tekst.\n", language="nb",
+                           translation_of={"revision": 1, "digest": doc.digest})
+    commit(qms_repo, {NB: forged}, "QP-001 (nb): translation with signatures", author=("Sam Author", "sam@acme.example"))
+    result = qms(qms_repo, "verify")
+    assert result.returncode == 1 and NB in result.stdout + result.stderr
+    assert "QMS025" in result.stdout + result.stderr
