@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from common import HERE, OUT, corpus, dump, interleaved, qms_exe, table
+from make_corpus import digest, render
 
 sys.path.insert(0, str(HERE.parent))
 
@@ -43,27 +44,15 @@ def add_translations(tree: Path) -> int:
         meta |= {"revision": 1, "language": "nb",
                  "translation_of": {"revision": source.revision, "digest": source.digest}}
         body = "# Oversettelse\n\n" + source.body.strip() + "\n"
-        digest = type(source)(rel, {**meta, "approvals": []}, body).digest
-        lines = ["---"] + [f"{k}: {_scalar(v)}" for k, v in meta.items()] + ["approvals:"]
-        for a in source.approvals:
-            entry = {**a.raw, "revision": 1, "digest": digest}
-            lines += [("  - " if i == 0 else "    ") + f"{k}: {_scalar(v)}" for i, (k, v) in enumerate(entry.items())]
-        path.with_suffix(".nb.md").write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+        link = meta.pop("translation_of")
+        signed = digest({**meta, "translation_of": link}, body)
+        entries = [{**a.raw, "revision": 1, "digest": signed} for a in source.approvals]
+        text = render({**meta, "approvals": entries}, body).replace(
+            "\nlanguage: \"nb\"\n", f"\nlanguage: nb\ntranslation_of: {{revision: {link['revision']}, "
+                                    f"digest: \"{link['digest']}\"}}\n")
+        path.with_suffix(".nb.md").write_text(text, encoding="utf-8")
         count += 1
     return count
-
-
-def _scalar(value: object) -> str:
-    import datetime as dt
-    import json
-
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def main() -> None:

@@ -166,3 +166,10 @@ def test_translation_approvers_per_language_replace_the_types_approvers() -> Non
     assert [f.code for f in found] == ["QMS020"]  # signed by process-owner, not by translator-nb
     with pytest.raises(Exception, match="translation_approvers.de"):
         parse_config(text.replace("{nb: [quality", "{de: [quality"))
+
+
+def test_a_translation_has_no_periodic_review_of_its_own() -> None:
+    old = dt.date(2020, 1, 1)
+    src = source(effective_date=old)
+    found = findings({SOURCE_PATH: src, NB_PATH: translation(link_to(src), effective_date=old)})
+    assert [(f.path, f.code) for f in found if f.code == "QMS031"] == [(SOURCE_PATH, "QMS031")]
