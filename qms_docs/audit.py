@@ -217,7 +217,7 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
         for judged in judge_.lineage(versions):
             if judged.doc.status is Status.APPROVED or judged.counts:
                 verified.add((key, judged.doc.revision))
-                ids.add(judged.doc.id or key)
+                ids.add(judged.doc.key or key)  # a translation is a document of its own (SPEC 8)
             for dedupe, failure in _failures(judged, key, position):
                 if dedupe not in failures or failure.position < failures[dedupe].position:
                     failures[dedupe] = failure

@@ -45,8 +45,9 @@ PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 
 
 def doc_key(doc: Document) -> str:
-    """A document's identity across commits: its id (a moved file is the same document), else its path."""
-    return doc.id or doc.path
+    """A document's identity across commits: its key (the id, `ID@LANG` for a translation; a moved
+    file is the same document), else its path."""
+    return doc.key or doc.path
 
 
 class Blobs:

@@ -47,7 +47,7 @@ def document_evidence(history: History, revisions: dict[str, list[Revision]]) ->
         _, doc = latest.last
         _, now = revisions[key][-1].last
         pending = f"current state: revision {current.number}, {now.meta.get('status')}" if current else ""
-        rows.append({"id": now.id or key, "title": now.title, "path": versions[-1].path,
+        rows.append({"id": now.key or key, "title": now.title, "path": versions[-1].path,
                      "revision": approved.number if approved else None, "status": doc.meta.get("status"),
                      "effective_date": doc.effective_date, "pending": pending,
                      "signatures": evidence.signatures(approved) if approved else []})

@@ -71,7 +71,7 @@ class Context:
         return self.base.config if self.base is not None else self.snapshot.config
 
     def doc_type(self, doc: Document) -> DocType | None:
-        return self.config.types.get(doc.type or "")
+        return self.config.type_of(doc)
 
 
 Check = Callable[[Context], Iterable[Hit]]

@@ -115,10 +115,10 @@ def match_documents(base: Snapshot | None, head: Snapshot, facts: ChangeFacts) -
     by_id: dict[str, Document] = {}
     for doc in candidates:
         if doc.id:
-            by_id.setdefault(doc.id, doc)
+            by_id.setdefault(doc.key, doc)
     deleted = []
     for old in lost:
-        new = by_id.pop(old.id, None) if old.id else None
+        new = by_id.pop(old.key, None) if old.id else None
         if new is None:
             deleted.append(old)
         else:
