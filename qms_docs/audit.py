@@ -1,27 +1,36 @@
-"""Full-history verification (`qms verify`): every approved version of every document, ever.
+"""Full-history verification (`qms verify`), and the judgement the site's selection shares with it.
 
-For each version whose status is `approved`, reached in any commit from REV:
-- every signature on it is for its revision and its digest matches its content;
-- the signer held the role, per the qms.yml in force when the signature was added;
-- the commit that added the signature was authored (and, when signing.required, validly signed) by the signer;
-- every role its type requires (per the qms.yml in force at that version's commit) signed it.
+Every version that claims approval (status `approved`, or a withdrawal `obsolete` that carries a
+signature of its own content), reached in any commit from REV, merges included, is judged by the one
+signature policy (signatures.policy) with facts from history (provenance.LineageFacts):
+- every signature is for its revision and its digest matches its content (QMS021, QMS022);
+- every role its type requires signed it (QMS020), and each signer held the role per the qms.yml in
+  force where the signature was added (QMS023);
+- nobody approved content they wrote since the previous approved revision (QMS024);
+- the commit that added a signature was authored (and, with signing.required, validly signed) by the
+  signer (QMS025);
+- a revision number, once approved, names one content (QMS010).
 
 "The qms.yml in force at commit C" is the one of C's first parent (SPEC section 3: a commit cannot
 grant its own author a role and use it), or C's own for a root commit or where the parent has none."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms_docs.errors import DocumentError
-from qms_docs.gitio.stream import stream_objects
+from qms_docs.config import CONFIG_FILE, Config
 from qms_docs.history import History, Revision, Version, group_revisions
-from qms_docs.model.document import Approval, Document, Meaning, Status
-from qms_docs.model.frontmatter import parse
+from qms_docs.model.document import Document, Status
 from qms_docs.policy import Policies
-from qms_docs.provenance import SignatureEvidence, content_authors, signature_evidence
+from qms_docs.provenance import LineageFacts, entry_key
+from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
+
+TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",
+          "QMS020": "missing signature",
+          "QMS021": "stale approval", "QMS022": "approval for another revision", "QMS023": "signer without the role",
+          "QMS024": "self-approval", "QMS025": "forged approval"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,8 @@ class Failure:
     doc_id: str
     revision: int | None
     path: str
-    problem: str
+    problem: str  # "QMS025 forged approval: …": the rule's code and name, then what is wrong
+    code: str = ""
 
     def __str__(self) -> str:
         rev = "?" if self.revision is None else self.revision
@@ -47,6 +57,7 @@ class Outcome:
     documents: int = 0
     commits: int = 0
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be read, and was skipped
 
     @property
     def ok(self) -> bool:
@@ -61,158 +72,165 @@ class Outcome:
         return f"{counts}: {len(self.failures)} failure{'s' * (len(self.failures) != 1)}"
 
 
-def _key(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, str(v)) for k, v in raw.items()))
+@dataclass(frozen=True)
+class Judged:
+    """One version that claims approval, and every reason it does not count (empty: it counts)."""
+
+    version: Version
+    doc: Document
+    problems: tuple[Problem, ...]
+    added_by: Mapping[int, Version]  # entry index -> the version whose commit added it
+    config: Config | None  # the qms.yml in force at the version (None: unusable)
+
+    @property
+    def counts(self) -> bool:
+        return not self.problems
 
 
-def _who(a: Approval) -> str:
-    return f"the signature of {a.name or '?'} <{a.email or '?'}> as {a.role or '?'}"
+def claims_approval(doc: Document) -> bool:
+    """Approved, or a withdrawal that carries a signature of its own content (an unsigned one is pending)."""
+    if doc.status is Status.APPROVED:
+        return True
+    return doc.status is Status.OBSOLETE and any(a.revision == doc.revision and a.digest == doc.digest
+                                                 for a in doc.approvals)
 
 
-class _Checker:
-    """Collects failures, one per (lineage, revision, problem), at the earliest commit that shows it."""
+def unreadable_notes(history: History) -> list[str]:
+    """One line per unreadable blob in history (it is skipped, never fatal)."""
+    return [f"{v.commit.short} {v.path}: cannot be read, skipped ({e.message})" for v, e in history.unreadable()]
+
+
+class Judge:
+    """Judges the versions of lineages with the one policy; facts from history, configs from Policies."""
 
     def __init__(self, history: History, policies: Policies):
         self.history = history
         self.policies = policies
-        self.position = {c.sha: i for i, c in enumerate(history.commits)}
-        self.failures: dict[tuple[Any, ...], Failure] = {}
-        self.to_sign: list[tuple[tuple[Any, ...], SignatureEvidence, Version]] = []
 
-    def fail(self, dedupe: tuple[Any, ...], version: Version, doc: Document, problem: str,
-             at: Version | None = None) -> None:
-        where = at or version
-        if dedupe not in self.failures:
-            self.failures[dedupe] = Failure(self.position.get(where.commit.sha, -1), where.commit.sha,
-                                            doc.id or version.path, doc.revision, version.path, problem)
+    def document(self, blob: str) -> Document | None:
+        parsed = self.history.blob_document(blob)
+        return parsed if isinstance(parsed, Document) else None
 
-    def revision(self, key: str, revision: Revision, before: Document | None = None) -> bool:
-        """Check every approved version of the revision; False when it never was approved.
+    def lineage(self, versions: Sequence[Version]) -> list[Judged]:
+        """Every version of one document that claims approval, judged, oldest first."""
+        facts = LineageFacts(versions, self.document)
+        pending = [(p, v, d) for p, v, d in facts.docs if claims_approval(d)]
+        signed = self._signers(facts, pending)
+        approved: dict[int, tuple[str, Version]] = {}  # revision -> (the approved digest, where)
+        judged: list[Judged] = []
+        # The same content met again (a merge taking it unchanged from the branch where it was signed)
+        # keeps the judgement it had where it was made, under the qms.yml in force there: the merge's
+        # first parent may not know the roles the branch was (trustedly) given meanwhile.
+        seen: dict[str | None, Judged] = {}
+        for position, version, doc in pending:
+            if version.blob in seen:
+                earlier = seen[version.blob]
+                judged.append(Judged(version, doc, earlier.problems, earlier.added_by, earlier.config))
+                continue
+            config = self.policies.at(version.commit)
+            if isinstance(config, str):
+                problem = Problem("QMS023", None, None, f"the qms.yml in force is unusable, so no role can be "
+                                                        f"verified: {config}")
+                judged.append(Judged(version, doc, (problem,), {}, None))
+                continue
+            added = {n: facts.adder(a, version) for n, a in enumerate(doc.approvals)}
+            problems = self._type(doc, config) + self._reused(doc, version, approved)
+            if not problems:
+                authors = facts.authors(position, doc)
+                sigs = {n: self._signature(n, v, signed) for n, v in added.items()}
+                problems = judge(doc, RevisionFacts(config, sigs, frozenset(authors), authored_in=authors))
+            judged.append(Judged(version, doc, tuple(problems), added, config))
+            seen[version.blob] = judged[-1]
+        return judged
 
-        `before` is the document just before the revision's first version (for who wrote it)."""
-        approved = [(v, d) for v, d in revision.versions if d.status is Status.APPROVED]
-        if not approved:
-            return False
-        added = {_key(e.approval.raw): e for e in signature_evidence(revision)}
-        authors = content_authors(revision, before)
-        for version, doc in approved:
-            self.version(key, revision, added, version, doc)
-            self.self_approval(key, revision, authors, version, doc)
-        return True
+    def _signature(self, n: int, added: Version, signed: Mapping[str, frozenset[str]]) -> SignatureFacts:
+        c = added.commit
+        config = self.policies.at(c)
+        return SignatureFacts(n, c.sha, c.author_name, c.author_email, signed.get(c.sha, frozenset()),
+                              None if isinstance(config, str) else config)
 
-    def self_approval(self, key: str, revision: Revision, authors: set[str], version: Version,
-                      doc: Document) -> None:
-        """A signer who wrote content of the revision, unless the type allows self-approval."""
-        policy = self.policies.at(version.commit)
-        doc_type = policy.types.get(doc.type or "") if not isinstance(policy, str) else None
-        if doc_type is None or doc_type.allow_self_approval:
-            return
-        for a in doc.approvals:
-            if a.meaning is Meaning.APPROVED and (a.email or "").lower() in authors:
-                self.fail((key, revision.number, _key(a.raw), "self"), version, doc,
-                          f"{a.name} <{a.email}> wrote content of revision {doc.revision} and approved it as "
-                          f"{a.role} (self-approval; type {doc_type.name} does not allow it)")
+    @staticmethod
+    def _type(doc: Document, config: Config) -> list[Problem]:
+        if config.types.get(doc.type or "") is not None:
+            return []
+        return [Problem("QMS005", None, doc.line_of("type"),
+                        f"status {doc.status} but type {doc.type!r} is not defined in the qms.yml in force")]
 
-    def version(self, key: str, revision: Revision, added: dict[Any, SignatureEvidence],
-                version: Version, doc: Document) -> None:
-        base = (key, revision.number)
-        policy = self.policies.at(version.commit)
-        if isinstance(policy, str):
-            self.fail((*base, "config"), version, doc, f"the qms.yml in force is unusable: {policy}")
-            return
-        doc_type = policy.types.get(doc.type or "")
-        if doc_type is None:
-            self.fail((*base, "type"), version, doc,
-                      f"status approved but type {doc.type!r} is not defined in the qms.yml in force")
-        for approval in doc.approvals:
-            self.signature(base, revision, version, doc, approval, added[_key(approval.raw)])
-        for role in doc_type.approvers if doc_type else ():
-            if not any(a.role == role and a.meaning is Meaning.APPROVED for a in doc.approvals):
-                self.fail((*base, "missing", role), version, doc,
-                          f"status approved without a signature of the required role {role}")
+    @staticmethod
+    def _reused(doc: Document, version: Version, approved: dict[int, tuple[str, Version]]) -> list[Problem]:
+        """QMS010: revision N approved with one content, later approved with another."""
+        if doc.revision is None or not any(a.revision == doc.revision and a.digest == doc.digest
+                                           for a in doc.approvals):
+            return []
+        first = approved.setdefault(doc.revision, (doc.digest, version))
+        if first[0] == doc.digest:
+            return []
+        return [Problem("QMS010", None, doc.line_of("revision"),
+                        f"revision {doc.revision} was approved with other content in commit "
+                        f"{first[1].commit.short}; a revision number, once approved, names one content "
+                        f"forever: raise the revision")]
 
-    def signature(self, base: tuple[Any, ...], revision: Revision, version: Version, doc: Document,
-                  a: Approval, ev: SignatureEvidence) -> None:
-        entry = (*base, _key(a.raw))
-        if a.revision != doc.revision:
-            self.fail((*entry, "revision"), version, doc, f"{_who(a)} is for revision {a.revision}, "
-                                                           f"not for revision {doc.revision}")
-        elif a.digest != doc.digest:
-            changed = next((v for v, d in revision.versions if d.digest == doc.digest), version)
-            when = (f"signed in {ev.commit.short}, content changed in {changed.commit.short}"
-                    if self.position.get(changed.commit.sha, 0) > self.position.get(ev.commit.sha, 0)
-                    else f"its digest never matched this content (added in {ev.commit.short})")
-            self.fail((*entry, "stale"), version, doc,
-                      f"{_who(a)} does not match the approved content (stale approval): {when}")
-        if a.meaning is None:
-            self.fail((*entry, "meaning"), version, doc, f"{_who(a)} has no valid meaning (approved or reviewed)")
-        signer = self.policies.at(ev.commit)
-        if isinstance(signer, str):
-            self.fail((*entry, "config"), version, doc, f"the qms.yml in force is unusable: {signer}", ev.version)
-        elif (a.role or "") not in signer.roles:
-            self.fail((*entry, "role"), version, doc, f"{_who(a)}: role {a.role!r} is not defined in the "
-                                                      f"qms.yml in force", ev.version)
-        elif not signer.holds(a.email or "", a.role or ""):
-            self.fail((*entry, "holder"), version, doc, f"{_who(a)}: {a.email} does not hold the role "
-                                                        f"{a.role} in the qms.yml in force", ev.version)
-        if not ev.added_by_signer:
-            c = ev.commit
-            self.fail((*entry, "forged"), version, doc, f"{_who(a)} was added by a commit authored by "
-                                                        f"{c.author_name} <{c.author_email}>, not by the signer "
-                                                        f"(forged approval)", ev.version)
-        elif not isinstance(signer, str) and signer.signing.required:
-            self.to_sign.append(((*entry, "unsigned"), ev, version))
-
-    def check_commit_signatures(self) -> None:
-        """With signing.required: the commit adding a signature must carry the signer's valid SSH signature."""
+    def _signers(self, facts: LineageFacts, pending: list[tuple[int, Version, Document]]) -> dict[str, frozenset[str]]:
+        """With signing.required where a signature was added: the principals of each adding commit's valid SSH
+        signature (one git process per allowed-signers file)."""
         from qms_docs.gitio.signatures import verified_signers
 
-        groups: dict[bytes | None, list[tuple[tuple[Any, ...], SignatureEvidence, Version]]] = {}
-        for item in self.to_sign:
-            groups.setdefault(self.policies.allowed_signers(item[1].commit), []).append(item)
-        for allowed, items in groups.items():
-            shas = list(dict.fromkeys(ev.commit.sha for _, ev, _ in items))
-            signers = verified_signers(self.history.root, shas, allowed)
-            for dedupe, ev, version in items:
-                principal = (signers.get(ev.commit.sha) or "").lower()
-                if principal != (ev.approval.email or "").lower():
-                    got = f"signed by {principal}" if principal else "not validly signed"
-                    self.fail(dedupe, version, ev.document,
-                              f"{_who(ev.approval)}: signing.required, but the commit that added it is {got}"
-                              + ("" if allowed else " (no allowed-signers file in force)"), ev.version)
+        groups: dict[bytes | None, set[str]] = {}
+        for _, version, doc in pending:
+            for a in doc.approvals:
+                commit = facts.adder(a, version).commit
+                config = self.policies.at(commit)
+                if not isinstance(config, str) and config.signing.required:
+                    groups.setdefault(self.policies.allowed_signers(commit), set()).add(commit.sha)
+        found: dict[str, frozenset[str]] = {}
+        for allowed, shas in groups.items():
+            for sha, principal in verified_signers(self.history.root, sorted(shas), allowed).items():
+                found[sha] = frozenset(p.strip().lower() for p in (principal or "").split(",") if p.strip())
+        return found
 
 
 def load_revisions(history: History, progress: Callable[[int, int], None] | None = None) -> dict[str, list[Revision]]:
     """Every lineage's versions, parsed once (blobs streamed through one cat-file) and grouped by revision."""
-    paths: dict[str, str] = {}
-    for versions in history.lineages.values():
-        for v in versions:
-            if v.blob is not None:
-                paths.setdefault(v.blob, v.path)
-    docs: dict[str, Document] = {}
-    for n, (oid, data) in enumerate(stream_objects(history.root, list(paths)), start=1):
-        try:
-            if data is not None:
-                docs[oid] = parse(data, paths[oid])
-        except DocumentError:
-            pass  # an unreadable version is in no state at all, approved least of all
-        if progress is not None and (n % 250 == 0 or n == len(paths)):
-            progress(n, len(paths))
-    return {key: group_revisions((v, docs.get(v.blob) if v.blob else None) for v in versions)
+    history.preload(progress)
+    return {key: group_revisions((v, history.document(v)) for v in versions)
             for key, versions in history.lineages.items()}
 
 
+def _failures(judged: Judged, key: str, position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
+    doc, version = judged.doc, judged.version
+    for p in judged.problems:
+        entry = entry_key(doc.approvals[p.index].raw) if p.index is not None else None
+        where = judged.added_by.get(p.index, version) if p.code in ("QMS023", "QMS025") and p.index is not None \
+            else version
+        dedupe = (key, doc.revision, p.code, entry if entry is not None else p.message)
+        yield dedupe, Failure(position.get(where.commit.sha, -1), where.commit.sha, doc.id or version.path,
+                              doc.revision, version.path, f"{p.code} {TITLES.get(p.code, 'error')}: {p.message}",
+                              p.code)
+
+
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str) -> Outcome:
-    """Check every approved version of every lineage."""
-    checker = _Checker(history, policies)
-    outcome = Outcome(head, commits=len(history.commits))
+    """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit."""
+    policies.trust(history.root, head, history.commits)
+    judge_ = Judge(history, policies)
+    position = {c.sha: i for i, c in enumerate(history.commits)}
+    outcome = Outcome(head, commits=len(history.commits), notes=unreadable_notes(history))
+    failures: dict[tuple[Any, ...], Failure] = {}
+    for c in policies.untrusted:
+        failures[("config", c.sha)] = Failure(
+            position.get(c.sha, -1), c.sha, CONFIG_FILE, None, CONFIG_FILE,
+            f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, who holds none "
+            f"of the config_approvers roles; the change is not in force", "QMS014")
+    verified: set[tuple[str, int | None]] = set()
     ids: set[str] = set()
-    for key, groups in revisions.items():
-        for i, revision in enumerate(groups):
-            if checker.revision(key, revision, groups[i - 1].last[1] if i else None):
-                outcome.revisions += 1
-                ids.add(revision.last[1].id or key)
-    checker.check_commit_signatures()
-    outcome.documents = len(ids)
-    outcome.failures = sorted(checker.failures.values(), key=lambda f: (f.position, f.doc_id, f.problem))
+    for key, versions in history.lineages.items():
+        for judged in judge_.lineage(versions):
+            if judged.doc.status is Status.APPROVED or judged.counts:
+                verified.add((key, judged.doc.revision))
+                ids.add(judged.doc.key or key)  # a translation is a document of its own (SPEC 8)
+            for dedupe, failure in _failures(judged, key, position):
+                if dedupe not in failures or failure.position < failures[dedupe].position:
+                    failures[dedupe] = failure
+    outcome.revisions, outcome.documents = len(verified), len(ids)
+    outcome.failures = sorted(failures.values(), key=lambda f: (f.position, f.doc_id, f.code, f.problem))
     return outcome
+

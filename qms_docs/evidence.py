@@ -9,6 +9,8 @@ from qms_docs.gitio.log import Commit
 from qms_docs.history import Revision
 from qms_docs.model.document import Approval, Status
 from qms_docs.provenance import signature_evidence
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import SignatureFacts
 
 
 def utc(moment: dt.datetime | None) -> str | None:
@@ -44,9 +46,10 @@ def signatures(revision: Revision) -> list[dict[str, Any]]:
             "name": approval.name, "email": approval.email, "role": approval.role,
             "meaning": approval.meaning.value if approval.meaning else approval.raw.get("meaning"),
             "at": signed_at(approval), "revision": approval.revision, "digest": approval.digest,
-            "digest_matches": approval.digest == last.digest and approval.revision == last.revision,
+            "digest_matches": policy.matches(last, approval),
             "commit": commit.sha, "commit_author": commit.author_name, "commit_email": commit.author_email,
-            "added_by_signer": bool(approval.email) and commit.author_email.lower() == (approval.email or "").lower(),
+            "added_by_signer": policy.added_by_signer(approval, SignatureFacts(approval.index, commit.sha,
+                                                                               commit.author_name, commit.author_email)),
         })
     return rows
 

@@ -28,8 +28,13 @@ _REASONS = {
 def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
     """Replace (or with `create`, newly create) `path` so that no reader ever sees half a file.
 
-    On any I/O error: IOFailure naming the path, the old file untouched, no temporary file left."""
+    On any I/O error: IOFailure naming the path, the old file untouched, no temporary file left.
+    A target that exists and is not a regular file (`--out /dev/stdout`, a FIFO) is written in place:
+    renaming over it would replace a device node such as /dev/null with a plain file."""
     existed = path.exists()
+    if existed and not create and not path.is_file():
+        _write_special(path, data)
+        return
     tmp: str | None = None
     try:
         try:
@@ -57,6 +62,14 @@ def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _write_special(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise IOFailure(f"{path}: could not be written: {_reason(e)}") from None
 
 
 def _reason(e: OSError) -> str:

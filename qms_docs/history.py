@@ -5,15 +5,17 @@ process and parsed once. A renamed or moved file keeps its lineage (SPEC: the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from qms_docs.config import CONFIG_FILE
 from qms_docs.errors import DocumentError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
+from qms_docs.gitio.stream import stream_objects
 from qms_docs.model.document import Document, Status
 from qms_docs.model.frontmatter import parse
 
@@ -84,6 +86,8 @@ class History:
             key = current.pop(change.old_path, None)
         else:  # modified keeps its lineage; added or copied starts one
             key = current.get(change.path) if change.status in "MT" else None
+        if key is None and change.status in "ARMT" and not change.deleted:
+            key = current.get(change.path)  # a merge bringing in a file a side branch added or moved: the same file
         if change.deleted or not self._is_doc(change.path):  # deleted, or moved out of the documents
             if key is not None:
                 self.lineages[key].append(Version(commit, change.old_path, None))
@@ -108,7 +112,7 @@ class History:
             candidates = ended[self.lineages[key][0].commit.sha]
             for old in candidates:
                 before = self.document(self.lineages[old][-2])
-                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.id == before.id:
+                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.key == before.key:
                     self.lineages[old] = self.lineages[old][:-1] + self.lineages.pop(key)
                     candidates.remove(old)
                     break
@@ -116,7 +120,8 @@ class History:
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
         gitlog.require_full_history(root)
-        return cls(root, gitlog.log(root, revs, [documents_dir]), documents_dir)
+        paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
+        return cls(root, gitlog.log(root, revs, paths, merges=True, full_history=True), documents_dir)
 
     def __enter__(self) -> History:
         return self
@@ -129,17 +134,55 @@ class History:
 
     def document(self, version: Version) -> Document | DocumentError | None:
         """The parsed document of a version; a DocumentError for an unreadable one; None if deleted."""
-        if version.blob is None:
-            return None
-        if version.blob not in self._parsed:
-            data = self._reader.read(version.blob)
+        return None if version.blob is None else self.blob_document(version.blob, version.path)
+
+    def blob_document(self, blob: str, path: str = "") -> Document | DocumentError:
+        """The parsed document in a blob (parsed once); a DocumentError when it is not readable."""
+        if blob not in self._parsed:
+            data = self._reader.read(blob)
             try:
                 if data is None:
-                    raise DocumentError("the file's content is missing from the repository", version.path)
-                self._parsed[version.blob] = parse(data, version.path)
+                    raise DocumentError("the file's content is missing from the repository", path)
+                self._parsed[blob] = parse(data, path)
             except DocumentError as e:
-                self._parsed[version.blob] = e
-        return self._parsed[version.blob]
+                self._parsed[blob] = e
+        return self._parsed[blob]
+
+    def preload(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Parse every version's blob now, streamed through one pipelined cat-file (faster than one by one)."""
+        paths: dict[str, str] = {}
+        for versions in self.lineages.values():
+            for v in versions:
+                if v.blob is not None and v.blob not in self._parsed:
+                    paths.setdefault(v.blob, v.path)
+        for n, (oid, data) in enumerate(stream_objects(self.root, list(paths)), start=1):
+            try:
+                if data is None:
+                    raise DocumentError("the file's content is missing from the repository", paths[oid])
+                self._parsed[oid] = parse(data, paths[oid])
+            except DocumentError as e:
+                self._parsed[oid] = e
+            if progress is not None and (n % 250 == 0 or n == len(paths)):
+                progress(n, len(paths))
+
+    def seed(self, documents: Mapping[str, Document]) -> None:
+        """Documents already parsed by blob id (a cache kept across site rebuilds)."""
+        self._parsed.update(documents)
+
+    def parsed_documents(self) -> dict[str, Document]:
+        return {blob: doc for blob, doc in self._parsed.items() if isinstance(doc, Document)}
+
+    def unreadable(self) -> list[tuple[Version, DocumentError]]:
+        """Versions whose (already parsed) blob is not a readable document, oldest first: skipped, reported."""
+        found, seen = [], set()
+        for versions in self.lineages.values():
+            for v in versions:
+                parsed = self._parsed.get(v.blob or "")
+                if isinstance(parsed, DocumentError) and (v.blob, v.path) not in seen:
+                    seen.add((v.blob, v.path))
+                    found.append((v, parsed))
+        order = {c.sha: i for i, c in enumerate(self.commits)}
+        return sorted(found, key=lambda f: order.get(f[0].commit.sha, -1))
 
     def raw(self, version: Version) -> bytes | None:
         return None if version.blob is None else self._reader.read(version.blob)
@@ -157,14 +200,15 @@ class History:
         return None
 
     def keys_by_id(self) -> dict[str, list[str]]:
-        """Document id -> lineage keys that have carried it (one, unless a file was re-created)."""
+        """Document key (id; `ID@LANG` for a translation) -> lineage keys that have carried it (one,
+        unless a file was re-created)."""
         ids: dict[str, list[str]] = {}
         for key, versions in self.lineages.items():
             seen = []
             for version in versions:
                 doc = self.document(version)
-                if isinstance(doc, Document) and doc.id and doc.id not in seen:
-                    seen.append(doc.id)
+                if isinstance(doc, Document) and doc.id and doc.key not in seen:
+                    seen.append(doc.key)
             for doc_id in seen:
                 ids.setdefault(doc_id, []).append(key)
         return ids

@@ -1,17 +1,21 @@
 """The qms.yml (and allowed-signers file) in force at any commit, read through one cat-file process.
 
 In force at commit C: the file of C's first parent, so that a commit cannot grant its own author a
-role and use it (SPEC section 3); C's own file for a root commit, or where the parent has none."""
+role and use it (SPEC section 3); C's own file for a root commit, or where the parent has none.
+After `trust(...)`, a change of qms.yml takes force only when its commit's author held a
+`config_approvers` role in the qms.yml then in force (QMS014): a commit, merges included, that
+rewrites qms.yml without that role changes nothing that `verify` or the site believes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
 from qms_docs.config import CONFIG_FILE, Config, parse_config
 from qms_docs.errors import ConfigError
 from qms_docs.gitio import runner
-from qms_docs.gitio.log import Commit
+from qms_docs.gitio.log import Change, Commit
 
 
 class Policies:
@@ -22,6 +26,9 @@ class Policies:
         self._base: dict[str, str] = {}  # commit -> the commit whose files are in force
         self._by_commit: dict[str, Config | str] = {}
         self._by_text: dict[bytes, Config | str] = {}
+        self._by_spec: dict[str | None, Config | str] = {}
+        self._trusted: dict[str, str | None] | None = None  # commit -> spec of the qms.yml in force after it
+        self.untrusted: list[Commit] = []  # commits whose change of qms.yml did not take force
 
     def __enter__(self) -> Policies:
         return self
@@ -44,7 +51,62 @@ class Policies:
             self.at(commit)
         return self._base[commit.sha]
 
+    def trust(self, root: Path, head: str, commits: Sequence[Commit]) -> None:
+        """Follow qms.yml through every commit reachable from `head` (parents first); `commits` carry the
+        changes of qms.yml against each parent (History's one log pass)."""
+        by_sha = {c.sha: c for c in commits}
+        actual: dict[str, str | None] = {}
+        trusted: dict[str, str | None] = {}
+        out = runner.git(root, "rev-list", "--parents", "--topo-order", "--reverse", head)
+        for line in out.decode().splitlines():
+            sha, *parents = line.split()
+            commit = by_sha.get(sha)
+            if not parents:
+                actual[sha] = trusted[sha] = f"{sha}:{CONFIG_FILE}"
+                continue
+            diffs = _config_diffs(commit, len(parents))
+            first = diffs[0]
+            if first is None:
+                actual[sha], trusted[sha] = actual[parents[0]], trusted[parents[0]]
+                continue
+            actual[sha] = None if first.deleted else first.blob
+            same = next((p for p, d in zip(parents[1:], diffs[1:], strict=True) if d is None), None)
+            if same is not None:  # a merge taking a side branch's qms.yml: as trusted as it was there
+                trusted[sha] = trusted[same]
+            elif commit is not None and self._approver(trusted[parents[0]], commit.author_email):
+                trusted[sha] = actual[sha]
+            else:
+                trusted[sha] = trusted[parents[0]]
+                if commit is not None:
+                    self.untrusted.append(commit)
+        self._trusted = trusted
+        self._by_commit.clear()
+
+    def _spec(self, spec: str | None) -> Config | str:
+        """The config in a blob (or `REV:PATH`), read and parsed once per spec."""
+        if spec not in self._by_spec:
+            self._by_spec[spec] = self._parse(self._reader.read(spec) if spec else None)
+        return self._by_spec[spec]
+
+    def _approver(self, spec: str | None, email: str) -> bool:
+        config = self._spec(spec)
+        return not isinstance(config, str) and any(config.holds(email, r) for r in config.config_approvers)
+
+    def _parse(self, data: bytes | None) -> Config | str:
+        if data is None:
+            return f"{CONFIG_FILE} is missing"
+        if data not in self._by_text:
+            try:
+                self._by_text[data] = parse_config(data.decode("utf-8"), CONFIG_FILE)
+            except (ConfigError, UnicodeDecodeError) as e:
+                self._by_text[data] = str(e)
+        return self._by_text[data]
+
     def _load(self, commit: Commit) -> Config | str:
+        if self._trusted is not None and commit.parents and commit.parents[0] in self._trusted:
+            self._base[commit.sha] = commit.parents[0]
+            config = self._spec(self._trusted[commit.parents[0]])
+            return f"{config} at {commit.parents[0][:12]}" if config == f"{CONFIG_FILE} is missing" else config
         data, base = None, commit.sha
         if commit.parents:
             data = self._reader.read(f"{commit.parents[0]}:{CONFIG_FILE}")
@@ -54,12 +116,7 @@ class Policies:
         self._base[commit.sha] = base
         if data is None:
             return f"{CONFIG_FILE} is missing at {base[:12]}"
-        if data not in self._by_text:
-            try:
-                self._by_text[data] = parse_config(data.decode("utf-8"), CONFIG_FILE)
-            except (ConfigError, UnicodeDecodeError) as e:
-                self._by_text[data] = str(e)
-        return self._by_text[data]
+        return self._parse(data)
 
     def allowed_signers(self, commit: Commit) -> bytes | None:
         """The allowed-signers file named by the qms.yml in force, from the same commit; None when absent."""
@@ -67,3 +124,13 @@ class Policies:
         if isinstance(policy, str):
             return None
         return self._reader.read(f"{self.base(commit)}:{policy.signing.allowed_signers}")
+
+
+def _config_diffs(commit: Commit | None, parents: int) -> list[Change | None]:
+    """Per parent: the change of qms.yml against it, or None when it is the same (a commit the log did not
+    list changed neither qms.yml nor a document against its first parent)."""
+    if commit is None:
+        return [None] * parents
+    diffs = commit.parent_changes or (commit.changes,)
+    found = [next((c for c in d if CONFIG_FILE in (c.path, c.old_path)), None) for d in diffs]
+    return found + [None] * (parents - len(found))

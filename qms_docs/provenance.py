@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from qms_docs.gitio.log import Commit
 from qms_docs.history import Revision, Version
-from qms_docs.model.document import Approval, Document
+from qms_docs.model.document import Approval, Document, Status
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import SignatureFacts
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class SignatureEvidence:
 
     @property
     def added_by_signer(self) -> bool:
-        email = (self.approval.email or "").lower()
-        return bool(email) and self.commit.author_email.lower() == email
+        c = self.commit
+        return policy.added_by_signer(self.approval, SignatureFacts(self.approval.index, c.sha, c.author_name,
+                                                                    c.author_email))
 
 
 def _key(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -62,3 +65,79 @@ def content_commits(revision: Revision, before: Document | None = None) -> list[
 def content_authors(revision: Revision, before: Document | None = None) -> set[str]:
     """E-mail addresses (lower case) of the people who wrote the revision's content."""
     return {c.author_email.lower() for c in content_commits(revision, before)}
+
+
+# One lineage's facts for QMS024/QMS025, judged against each parent of a commit (merges included) ---------
+
+EntryKey = tuple[tuple[str, str], ...]
+
+
+def entry_key(raw: Mapping[str, Any]) -> EntryKey:
+    """An approval entry's identity: all its fields as written."""
+    return _key(raw)
+
+
+def _null(oid: str) -> bool:
+    return set(oid) == {"0"}
+
+
+def parent_blobs(version: Version) -> list[str | None]:
+    """The document's blob in each parent of the version's commit (None: not there, or a copy of another file).
+
+    A merge is compared with every parent (`parent_changes`); a file a diff does not list is unchanged
+    against that parent."""
+    commit = version.commit
+    diffs = commit.parent_changes or ((commit.changes,) if commit.parents else ())
+    found: list[str | None] = []
+    for diff in diffs:
+        change = next((c for c in diff if c.path == version.path and not c.deleted), None)
+        if change is None:
+            found.append(version.blob)
+        elif change.status in "AC" or _null(change.old_blob):
+            found.append(None)
+        else:
+            found.append(change.old_blob)
+    return found or [None]
+
+
+class LineageFacts:
+    """Who added each approval entry and who wrote content, along one document's versions (history order).
+
+    An entry is added by the first commit whose version carries it (a merge that introduces an entry
+    no parent carries added it; one taken from a side branch was added there); content is written by
+    a commit whose digest differs from every parent's (a merge taking one side's content wrote nothing)."""
+
+    def __init__(self, versions: Sequence[Version], document: Callable[[str], Document | None]):
+        self.docs: list[tuple[int, Version, Document]] = []
+        self.added_by: dict[EntryKey, Version] = {}
+        self.writers: list[tuple[int, Commit]] = []
+        for position, version in enumerate(versions):
+            doc = document(version.blob) if version.blob is not None else None
+            if doc is None:
+                continue
+            self.docs.append((position, version, doc))
+            parents = [document(b) if b is not None else None for b in parent_blobs(version)]
+            if all(p is None or p.digest != doc.digest for p in parents):
+                self.writers.append((position, version.commit))
+            for a in doc.approvals:  # the first version to carry an entry added it (a side branch's
+                self.added_by.setdefault(entry_key(a.raw), version)  # commits come before its merge)
+
+    def adder(self, approval: Approval, version: Version) -> Version:
+        """The version whose commit added the entry (the given one when the entry is not known)."""
+        return self.added_by.get(entry_key(approval.raw), version)
+
+    def authors(self, position: int, doc: Document) -> dict[str, str]:
+        """E-mail (lower case) -> a commit of theirs that wrote content of `doc`'s revision: every content
+        change after the last approved version of an earlier revision, up to `position` (SPEC 4, QMS024)."""
+        start = -1
+        for p, _, d in self.docs:
+            if p >= position:
+                break
+            if d.status is Status.APPROVED and d.revision is not None and doc.revision is not None \
+                    and d.revision < doc.revision:
+                start = p
+        wrote: dict[str, str] = {}
+        for p, commit in self.writers:
+            if start < p <= position:
+                wrote.setdefault(commit.author_email.lower(), commit.sha)
+        return wrote

@@ -1,34 +1,29 @@
-"""Choose what the site publishes: for each document, the newest revision that is effective today.
+"""Choose what the site publishes: for each document, the revision in force today (SPEC 6).
 
-Everything comes from the commits reachable from HEAD, read in one `git log` pass (`History`) with
-blobs read lazily through one `cat-file` process. A working copy that is a draft, a revision not
-yet effective, or a file with uncommitted edits therefore never reaches the site: the newest
-committed revision that is approved, signed by every required role for that exact content, and
-effective on or before today does. A document that was never effective is left out; a document
-whose latest state is obsolete goes to the archive only, as metadata."""
+Everything comes from the commits reachable from HEAD, read in one `git log` pass (`History`, merges
+included) with blobs streamed through one `cat-file` process. The revision in force is the
+highest-numbered revision that passes what `qms verify` checks (the same judgement: signatures.policy
+with facts from history) and is effective on or before today; a working copy, a draft, a forged or
+superseded revision restored in some commit, or an unsigned withdrawal never reaches the site. A
+document that was never effective is left out; one whose revision in force is an approved withdrawal
+goes to the archive only, as metadata."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qms_docs.audit import Judge, Judged, unreadable_notes
 from qms_docs.config import Config, DocType, load_config
-from qms_docs.errors import DocumentError
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
 from qms_docs.history import History, Version
 from qms_docs.model.document import Approval, Document, Status
-from qms_docs.model.frontmatter import parse
 from qms_docs.model.review import next_review
+from qms_docs.policy import Policies
 from qms_docs.snapshot import config_at
-
-# A cheap hint of a version's revision number, read without YAML: it only lets the walk skip the
-# older versions of a revision already settled; every document that is published or listed is
-# fully parsed and checked. Anything unusual (no match, two matches, a leading zero) means "parse".
-_REVISION_LINE = re.compile(rb"^revision:[ \t]*([1-9][0-9]*)[ \t]*(?:#[^\n]*)?\r?$", re.M)
 
 
 @dataclass(frozen=True)
@@ -82,14 +77,6 @@ class Publication:
         return {e.id: e for e in self.documents}
 
 
-def is_effective(doc: Document, config: Config, today: dt.date) -> bool:
-    """Approved, every required role signed this exact content, and in force by `today`."""
-    doc_type = config.types.get(doc.type or "")
-    return (doc_type is not None and bool(doc.id) and doc.revision is not None
-            and doc.status is Status.APPROVED and doc.effective_date is not None
-            and doc.effective_date <= today and set(doc_type.approvers) <= doc.signed_roles())
-
-
 def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | None = None) -> Publication:
     """What the site shows on `today`, from the history of HEAD of the repository holding `start`.
 
@@ -100,11 +87,17 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
         return Publication(load_config(root), today, None, notes=("no commit yet: nothing is published",),
                            root=root)
     config = config_at(root, head)
-    with History.load(root, [head], config.documents_dir) as history:
-        walker = _Walker(history, config, today, {} if parsed is None else parsed)
+    cache = {} if parsed is None else parsed
+    with History.load(root, [head], config.documents_dir) as history, Policies(root) as policies:
+        history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
+        policies.trust(root, head, history.commits)
+        history.preload()
+        walker = _Walker(history, config, today, Judge(history, policies))
         for key in history:
             walker.lineage(key, walker.predecessors())
-    notes = walker.notes + _uncommitted(root, config.documents_dir)
+        cache.update(history.parsed_documents())
+        unreadable = unreadable_notes(history)
+    notes = unreadable + walker.notes + _uncommitted(root, config.documents_dir)
     return Publication(config, today, head, tuple(sorted(walker.entries, key=_order)),
                        tuple(sorted(walker.archive, key=lambda w: w.doc.id or "")), tuple(notes),
                        tuple(walker.problems), root)
@@ -115,13 +108,23 @@ def _order(entry: Entry) -> tuple[str, int, str]:
     return entry.id.rsplit("-", 1)[0], int(number) if number.isdigit() else 0, entry.id
 
 
-class _Walker:
-    """Walks each lineage from its newest version back, parsing only what it must."""
+def in_force(judged: list[Judged], today: dt.date) -> list[Judged]:
+    """Per revision number, the newest version that counts (verified as `qms verify` does) and is effective by
+    `today`; highest revision first. The first is the revision in force (an approved withdrawal: withdrawn)."""
+    newest: dict[int, Judged] = {}
+    for j in judged:
+        d = j.doc
+        if j.counts and d.revision is not None and d.effective_date is not None and d.effective_date <= today:
+            newest[d.revision] = j
+    return [newest[n] for n in sorted(newest, reverse=True)]
 
-    def __init__(self, history: History, config: Config, today: dt.date, parsed: dict[str, Document | None]):
-        self.history, self.config, self.today = history, config, today
+
+class _Walker:
+    """Chooses, per document, the revision in force among the versions the one judgement lets count."""
+
+    def __init__(self, history: History, config: Config, today: dt.date, judge: Judge):
+        self.history, self.config, self.today, self.judge = history, config, today, judge
         self.prefix = config.documents_dir.rstrip("/") + "/"
-        self.parsed = parsed
         self.entries: list[Entry] = []
         self.archive: list[Withdrawn] = []
         self.notes: list[str] = []
@@ -139,18 +142,13 @@ class _Walker:
             for versions in self.history.lineages.values():
                 if versions and versions[-1].blob is None:
                     doc = next((d for d in map(self.document, self.newest(versions)) if d is not None), None)
-                    if doc is not None and doc.id:
+                    if doc is not None and doc.id and not doc.is_translation:
                         self._gone.setdefault(doc.id, []).extend(v for v in versions if v.blob is not None)
         return self._gone
 
-    def document(self, version: Version, data: bytes | None = None) -> Document | None:
-        assert version.blob is not None
-        if version.blob not in self.parsed:
-            try:
-                self.parsed[version.blob] = parse(data or self.history.raw(version) or b"", version.path)
-            except DocumentError:
-                self.parsed[version.blob] = None
-        return self.parsed[version.blob]
+    def document(self, version: Version) -> Document | None:
+        doc = self.history.document(version)
+        return doc if isinstance(doc, Document) else None
 
     def newest(self, versions: list[Version]) -> Iterator[Version]:
         return (v for v in reversed(versions) if v.blob is not None)
@@ -163,6 +161,8 @@ class _Walker:
         if latest is None or latest.id is None:
             self.problems.append(f"{versions[-1].path}: never readable as a controlled document; not published")
             return
+        if latest.is_translation:
+            return  # a translation belongs to its language's site (SPEC 8), never to this one
         if latest.id in self.ids:
             self.problems.append(f"{versions[-1].path}: {latest.id} is also in another file; not published twice")
             return
@@ -172,14 +172,17 @@ class _Walker:
                                  f"{latest.id} is published from its last effective revision, if any")
         if latest.id in gone:
             versions = sorted([*gone[latest.id], *versions], key=lambda v: self.order[v.commit.sha])
-        effective = self.effective_versions(versions, latest.id)
-        if latest.status is Status.OBSOLETE:
-            self.archive.append(self.withdrawn(latest, versions, effective))
+        judged = [j for j in self.judge.lineage(versions) if j.doc.id == latest.id]
+        effective = in_force(judged, self.today)
+        self.held_back(latest.id, judged, effective)
+        if effective and effective[0].doc.status is Status.OBSOLETE:
+            self.archive.append(self.withdrawn(effective))
             return
         if not effective:
             self.notes.append(f"{latest.id}: no revision is effective on {self.today}; not published")
             return
-        (version, doc), rows = effective[0], tuple(self.row(v, d) for v, d in effective)
+        version, doc = effective[0].version, effective[0].doc
+        rows = tuple(self.row(j.version, j.doc) for j in effective if j.doc.status is Status.APPROVED)
         uri = version.path[len(self.prefix):]
         if uri in self.uris:
             self.problems.append(f"{latest.id}: {uri} is already used by {self.uris[uri]}; not published")
@@ -191,46 +194,36 @@ class _Walker:
             self.notes.append(f"{latest.id}: revision {latest.revision} is {self.why(latest)}; "
                               f"publishing revision {doc.revision}")
 
-    def effective_versions(self, versions: list[Version], doc_id: str) -> list[tuple[Version, Document]]:
-        """The newest effective version of each revision, newest revision first."""
-        found: list[tuple[Version, Document]] = []
-        settled: set[int] = set()
-        for version in self.newest(versions):
-            data = None if version.blob in self.parsed else self.history.raw(version)
-            if data is not None and _revision_hint(data) in settled:
-                continue
-            doc = self.document(version, data)
-            if doc is None or doc.id != doc_id or doc.revision in settled:
-                continue
-            if is_effective(doc, self.config, self.today):
-                assert doc.revision is not None
-                settled.add(doc.revision)
-                found.append((version, doc))
-        return found
+    def held_back(self, doc_id: str, judged: list[Judged], effective: list[Judged]) -> None:
+        """A note for each revision above the one in force that claimed approval but does not count."""
+        floor = effective[0].doc.revision or 0 if effective else 0
+        said: set[tuple[int | None, str]] = set()
+        for j in judged:
+            if j.problems and (j.doc.revision or 0) > floor and (j.doc.revision, j.problems[0].code) not in said:
+                said.add((j.doc.revision, j.problems[0].code))
+                self.notes.append(f"{doc_id}: revision {j.doc.revision} ({j.version.commit.short}) is not "
+                                  f"published: {j.problems[0].code} {j.problems[0].message}")
 
     def row(self, version: Version, doc: Document) -> RevisionRow:
         assert doc.revision is not None
         return RevisionRow(doc.revision, doc.effective_date, doc.change_summary, doc.current_approvals(),
                            version.commit.short)
 
-    def withdrawn(self, latest: Document, versions: list[Version],
-                  effective: list[tuple[Version, Document]]) -> Withdrawn:
-        when = latest.effective_date or next(
-            v.commit.committed.date() for v in self.newest(versions) if self.document(v) is latest)
-        return Withdrawn(latest, when, effective[0][1].revision if effective else None)
+    def withdrawn(self, effective: list[Judged]) -> Withdrawn:
+        """An approved withdrawal in force: its date, and the last revision that was in force before it."""
+        withdrawal = effective[0].doc
+        assert withdrawal.effective_date is not None
+        last = next((j.doc.revision for j in effective[1:] if j.doc.status is Status.APPROVED), None)
+        return Withdrawn(withdrawal, withdrawal.effective_date, last)
 
     def why(self, doc: Document) -> str:
         if doc.status is Status.APPROVED and doc.effective_date and doc.effective_date > self.today:
             return f"approved, effective from {doc.effective_date}"
         if doc.status is Status.APPROVED:
             return "approved but not fully or validly signed"
+        if doc.status is Status.OBSOLETE:
+            return "a withdrawal not yet approved and in force"
         return f"in {doc.status or 'an unknown status'}"
-
-
-def _revision_hint(data: bytes) -> int | None:
-    end = data.find(b"\n---", 3)
-    matches = _REVISION_LINE.findall(data[: end if end > 0 else len(data)])
-    return int(matches[0]) if len(matches) == 1 else None
 
 
 def _uncommitted(root: Path, documents_dir: str) -> list[str]:

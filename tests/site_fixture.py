@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import QMS_YML, commit, doc_path, git, make_document
+from tests.builders import QMS_YML, commit, commit_signed, doc_path, git, make_document
 
 SITE_YML = """\
 site_name: Acme Quality Manual
@@ -91,13 +91,13 @@ def make_site_repo(repo: Path) -> Path:
                                  body="# Purchasing\n\nSuppliers are evaluated with a zeppelin scorecard, yearly.\n")),
         ("WI-001", make_document("WI-001", revision=2, title="FUTURE TITLE SECRET", effective_date=dt.date(2027, 1, 1),
                                  body="FUTURE-ONLY-TEXT\n")),
-        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=False, title="Paper purchase order",
+        ("FRM-001", make_document("FRM-001", revision=2, status="obsolete", sign=True, title="Paper purchase order",
                                   effective_date=dt.date(2026, 5, 1), change_summary="Replaced by the ERP.",
                                   body="OBSOLETE-BODY-TEXT\n")),
         ("QP-003", make_document("QP-003", status="draft", title="Never effective", body="NEVER-EFFECTIVE-TEXT\n")),
     ]
     for day, (doc_id, text) in enumerate(steps, start=1):
-        commit(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
+        commit_signed(repo, {doc_path(doc_id): text}, f"{doc_id}: change", date=f"2026-02-{day:02d}T10:00:00Z")
     path = repo / doc_path("QP-002")
     path.write_text(path.read_text(encoding="utf-8") + "\nUNCOMMITTED-TEXT\n", encoding="utf-8")
     return repo
@@ -164,9 +164,9 @@ def make_links_repo(repo: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     site_yml = SITE_YML + "markdown_extensions: [attr_list]\n"
     commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": site_yml}, "Set up the QMS", date="2026-01-05T09:00:00Z")
-    commit(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
-                  doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
-           "QP-001 QP-002", date="2026-02-01T10:00:00Z")
+    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
+                         doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
+                  "QP-001 QP-002", date="2026-02-01T10:00:00Z")
     return repo
 
 
@@ -197,12 +197,13 @@ def make_attachments_repo(repo: Path, outside: Path) -> Path:
     (repo / folder).mkdir(parents=True)
     (repo / folder / "host.txt").symlink_to(outside)
     git(repo, "add", folder + "host.txt")
-    commit(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY),
-                  folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
+    commit(repo, {folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
                   folder + "evil.html": "<script>SCRIPT-IN-HTML</script>",
                   folder + "diagram.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>SCRIPT-IN-SVG</script></svg>",
                   folder + "img/code-only.png": "CODE-BLOCK-ONLY", folder + "notes.txt": "UNLINKED-TEXT"},
-           "QP-001 with its files", date="2026-02-01T10:00:00Z")
+           "QP-001: its files", date="2026-02-01T09:00:00Z")
+    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY)},
+                  "QP-001 with its files", date="2026-02-01T10:00:00Z")
     draft = make_document("QP-001", revision=2, status="draft",
                           body=ATTACHED_BODY + "\n![new](img/draft-only.png)\n")
     commit(repo, {doc_path("QP-001"): draft, folder + "img/flow.png": "PNG-DRAFT-BYTES",

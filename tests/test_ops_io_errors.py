@@ -115,3 +115,22 @@ def test_a_read_only_folder_is_refused(qms_repo: Path) -> None:
     assert result.exit_code == 2
     assert f"{path}: cannot create a file in the folder {path.parent}: permission denied" in result.stderr
     assert path.read_bytes() == before and _leftovers(path.parent) == []
+
+
+def test_writing_to_a_device_writes_through_it_and_never_replaces_it(tmp_path: Path) -> None:
+    """`qms report --out /dev/null` (or a FIFO) must not rename a plain file over the device node."""
+    import os
+    import stat
+
+    from qms_docs.files import write_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, b"report")
+        assert os.read(reader, 100) == b"report"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left beside it

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.builders import commit, doc_path, git, make_document
+from tests.builders import commit_signed, doc_path, git, make_document
 from tests.pdf_fixture import manifest, needs_weasyprint, pages_text, qms
 from tests.site_fixture import make_site_repo
 
@@ -49,7 +49,7 @@ def test_copies_of_a_revision_no_longer_in_force_are_outstanding(site: Path, tmp
     assert (code, out) == (0, "no outstanding controlled copy: every copy holds the revision in force\n")
     code, out, _ = qms(site, "copies")
     assert out.count(": in force") == 4  # copy 1: QP-002; copy 2: QP-001, QP-002, WI-001
-    commit(site, {doc_path("QP-002"): make_document("QP-002", revision=3, title="Purchasing",
+    commit_signed(site, {doc_path("QP-002"): make_document("QP-002", revision=3, title="Purchasing",
                                                     effective_date=dt.date(2026, 11, 1), body="# Purchasing v3\n")},
            "QP-002 revision 3", date="2026-10-20T10:00:00Z")
     code, out, _ = qms(site, "copies", "--outstanding")

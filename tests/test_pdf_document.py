@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import commit, doc_path, make_document
+from tests.builders import commit_signed, doc_path, make_document
 from tests.pdf_fixture import font_names, ink, manifest, needs_weasyprint, pages_text, qms
 from tests.site_fixture import HOSTILE_TITLE, SECRETS, isolated_env, make_site_repo
 
@@ -76,7 +76,7 @@ def test_verify_pdf_says_in_force_then_superseded_after_a_new_revision(qp002: Pa
     assert code == 0 and "QP-002 revision 2: in force" in out
     repo = tmp_path / "clone"
     __import__("subprocess").run(["git", "clone", "-q", str(site), str(repo)], check=True)
-    commit(repo, {doc_path("QP-002"): make_document("QP-002", revision=3, title="Purchasing",
+    commit_signed(repo, {doc_path("QP-002"): make_document("QP-002", revision=3, title="Purchasing",
                                                     effective_date=dt.date(2026, 11, 1), body="# Purchasing v3\n")},
            "QP-002 revision 3", date="2026-10-20T10:00:00Z")
     code, out, _ = qms(repo, "verify-pdf", str(qp002))
@@ -150,7 +150,7 @@ TURKISH_NORWEGIAN = "Şşğİıöç — Ørsta, Ålesund, Bærum, Æ"
 
 def test_turkish_and_norwegian_letters_are_typeset_in_fonts_that_have_them(qms_repo: Path, tmp_path: Path) -> None:
     body = f"# Kalite {TURKISH_NORWEGIAN}\n\nIğdır ve Şırnak: {TURKISH_NORWEGIAN}.\n"
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", title=f"Prosedyre {TURKISH_NORWEGIAN}", body=body)},
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", title=f"Prosedyre {TURKISH_NORWEGIAN}", body=body)},
            "QP-001")
     out = tmp_path / "letters.pdf"
     code, _, err = qms(qms_repo, "pdf", "QP-001", "--out", str(out))
@@ -164,7 +164,7 @@ def test_turkish_and_norwegian_letters_are_typeset_in_fonts_that_have_them(qms_r
 def test_long_tables_break_across_pages_with_their_header_repeated(qms_repo: Path, tmp_path: Path) -> None:
     rows = "".join(f"| R{n:03d} | row {n} of the calibration register |\n" for n in range(1, 121))
     body = "# Register\n\n| Gauge-Head | Register-Entry-Head |\n|---|---|\n" + rows
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body)}, "QP-001")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body)}, "QP-001")
     out = tmp_path / "table.pdf"
     assert qms(qms_repo, "pdf", "QP-001", "--out", str(out))[0] == 0
     pages = pages_text(out)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qms_docs.pdf import fetcher, render
-from tests.builders import commit, doc_path, make_document
+from tests.builders import commit_signed, doc_path, make_document
 from tests.pdf_fixture import needs_weasyprint, pypdf, qms
 
 pytestmark = needs_weasyprint
@@ -93,7 +93,7 @@ def test_an_image_linked_by_the_revision_in_force_is_embedded_from_its_commit(qm
     (qms_repo / folder).mkdir(parents=True)
     (qms_repo / folder / "flow.png").write_bytes(png(8, 8))  # a binary, committed with the revision
     subprocess.run(["git", "-C", str(qms_repo), "add", folder + "flow.png"], check=True)
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body), folder + "chart.svg": "<svg/>"}, "QP-001")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body), folder + "chart.svg": "<svg/>"}, "QP-001")
     (qms_repo / folder / "draft.png").write_bytes(png())  # untracked: never printed
     out = tmp_path / "img.pdf"
     code, stdout, err = qms(qms_repo, "pdf", "QP-001", "--out", str(out))

@@ -9,7 +9,7 @@ import pytest
 
 from qms_docs.errors import GitError
 from qms_docs.publishing import select
-from tests.builders import PEOPLE, QMS_YML, commit, doc_path, git, make_document
+from tests.builders import PEOPLE, QMS_YML, commit, commit_signed, doc_path, git, make_document
 
 TODAY = dt.date(2026, 11, 22)
 QM = PEOPLE["quality-manager"]
@@ -20,7 +20,7 @@ def write(repo: Path, doc_id: str, text: str) -> None:
 
 
 def test_a_draft_on_top_of_an_approved_revision_publishes_the_approved_one(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", body="# QP\n\nApproved words.\n")}, "QP-001 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body="# QP\n\nApproved words.\n")}, "QP-001 rev 1")
     commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", revision=2, status="draft", title="Draft title",
                                                         body="# QP\n\nDraft words.\n")}, "QP-001 rev 2")
 
@@ -34,8 +34,8 @@ def test_a_draft_on_top_of_an_approved_revision_publishes_the_approved_one(qms_r
 
 
 def test_a_revision_effective_in_the_future_waits_for_its_date(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("WI-001"): make_document("WI-001", body="Old way.\n")}, "WI-001 rev 1")
-    commit(qms_repo, {doc_path("WI-001"): make_document("WI-001", revision=2, body="New way.\n",
+    commit_signed(qms_repo, {doc_path("WI-001"): make_document("WI-001", body="Old way.\n")}, "WI-001 rev 1")
+    commit_signed(qms_repo, {doc_path("WI-001"): make_document("WI-001", revision=2, body="New way.\n",
                                                         effective_date=dt.date(2027, 1, 1))}, "WI-001 rev 2")
 
     before = select(qms_repo, TODAY).by_id()["WI-001"]
@@ -61,8 +61,8 @@ def test_documents_never_effective_are_left_out(qms_repo: Path) -> None:
 
 
 def test_an_obsolete_document_goes_to_the_archive_only(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("FRM-001"): make_document("FRM-001", body="Old form.\n")}, "FRM-001 rev 1")
-    commit(qms_repo, {doc_path("FRM-001"): make_document("FRM-001", revision=2, status="obsolete", sign=False,
+    commit_signed(qms_repo, {doc_path("FRM-001"): make_document("FRM-001", body="Old form.\n")}, "FRM-001 rev 1")
+    commit_signed(qms_repo, {doc_path("FRM-001"): make_document("FRM-001", revision=2, status="obsolete", sign=True,
                                                          effective_date=dt.date(2026, 5, 1),
                                                          change_summary="Replaced by the ERP.")}, "FRM-001 obsolete")
 
@@ -75,7 +75,7 @@ def test_an_obsolete_document_goes_to_the_archive_only(qms_repo: Path) -> None:
 
 
 def test_uncommitted_edits_publish_what_head_holds(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", body="Committed text.\n")}, "QP-001 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body="Committed text.\n")}, "QP-001 rev 1")
     # A validly signed revision 2, but only in the working copy: not published until committed.
     write(qms_repo, "QP-001", make_document("QP-001", revision=2, body="Uncommitted text.\n"))
     write(qms_repo, "QP-004", make_document("QP-004", body="Never committed.\n"))
@@ -90,7 +90,7 @@ def test_uncommitted_edits_publish_what_head_holds(qms_repo: Path) -> None:
 def test_an_approval_missing_a_role_or_gone_stale_is_not_effective(qms_repo: Path) -> None:
     commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", roles=["quality-manager"])}, "QP-001 one signer")
     signed = make_document("QP-002", body="Signed text.\n")
-    commit(qms_repo, {doc_path("QP-002"): signed}, "QP-002 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-002"): signed}, "QP-002 rev 1")
     # The body edited after the signatures, revision not raised: the old signatures are stale.
     commit(qms_repo, {doc_path("QP-002"): signed.replace("Signed text.", "Edited after signing.")}, "QP-002 edit")
 
@@ -102,7 +102,7 @@ def test_an_approval_missing_a_role_or_gone_stale_is_not_effective(qms_repo: Pat
 
 def test_the_revision_history_lists_each_effective_revision_with_its_signers(qms_repo: Path) -> None:
     for rev in (1, 2):
-        commit(qms_repo, {doc_path("QP-005"): make_document("QP-005", revision=rev,
+        commit_signed(qms_repo, {doc_path("QP-005"): make_document("QP-005", revision=rev,
                                                             effective_date=dt.date(2026, rev * 3, 1))}, f"rev {rev}")
     commit(qms_repo, {doc_path("QP-005"): make_document("QP-005", revision=3, status="draft",
                                                         change_summary="Secret draft plan.")}, "rev 3")
@@ -118,7 +118,7 @@ def test_the_revision_history_lists_each_effective_revision_with_its_signers(qms
 
 def test_a_renamed_document_is_published_at_the_path_it_was_approved_under(qms_repo: Path) -> None:
     body = "".join(f"Step {n}: do the work and record it.\n" for n in range(40))  # similar enough for git's -M
-    commit(qms_repo, {doc_path("QP-006"): make_document("QP-006", body=body)}, "QP-006 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-006"): make_document("QP-006", body=body)}, "QP-006 rev 1")
     git(qms_repo, "mv", doc_path("QP-006"), "controlled/procedures/QP-006-secret-draft-name.md")
     commit(qms_repo, {"controlled/procedures/QP-006-secret-draft-name.md":
                       make_document("QP-006", revision=2, status="draft", body=body)}, "QP-006 rev 2, renamed")
@@ -148,7 +148,7 @@ def test_a_shallow_clone_is_a_clear_error(qms_repo: Path, tmp_path: Path) -> Non
 
 
 def test_a_committed_file_that_no_longer_parses_keeps_its_last_effective_revision(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-007"): make_document("QP-007", body="Good text.\n")}, "QP-007 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-007"): make_document("QP-007", body="Good text.\n")}, "QP-007 rev 1")
     commit(qms_repo, {doc_path("QP-007"): "---\nid: QP-007\ntitle: [unclosed\n---\nBroken.\n"}, "QP-007 broken")
 
     pub = select(qms_repo, TODAY)
@@ -159,7 +159,7 @@ def test_a_committed_file_that_no_longer_parses_keeps_its_last_effective_revisio
 
 
 def test_a_document_moved_and_rewritten_in_one_draft_keeps_its_effective_revision(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-008"): make_document("QP-008", body="The approved way.\n")}, "QP-008 rev 1")
+    commit_signed(qms_repo, {doc_path("QP-008"): make_document("QP-008", body="The approved way.\n")}, "QP-008 rev 1")
     # git sees a deletion and a new file (too different for rename detection), not a move.
     commit(qms_repo, {doc_path("QP-008"): None, "controlled/new-folder/QP-008.md":
                       make_document("QP-008", revision=2, status="draft", body="Completely new words.\n" * 30)},

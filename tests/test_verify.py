@@ -35,7 +35,7 @@ def clean(qms_repo: Path) -> Path:
 def test_a_clean_history_verifies(clean: Path) -> None:
     code, out, err = verify(clean)
     assert (code, err) == (0, "")
-    commits = int(git(clean, "rev-list", "--count", "HEAD").stdout) - 1  # all but the qms.yml commit
+    commits = int(git(clean, "rev-list", "--count", "HEAD").stdout)  # qms.yml's commits count: they say who holds a role
     assert out == (f"verified 5 revisions of 3 documents in {commits} commits "
                    f"(history of {short(git(clean, 'rev-parse', 'HEAD').stdout)}): every signature is valid\n")
 
@@ -53,10 +53,11 @@ def test_a_forged_signature_in_old_history_is_found_and_its_commit_named(qms_rep
     code, out, _ = verify(qms_repo)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == (f"{short(forged)} QP-001 rev 2 ({doc_path('QP-001')}): the signature of Jane Doe "
-                        f"<jane@acme.example> as quality-manager was added by a commit authored by Sam Author "
-                        f"<sam@acme.example>, not by the signer (forged approval)")
-    assert lines[-1].startswith("verified 3 revisions of 1 document in 9 commits") and "1 failure" in lines[-1]
+    assert lines[0] == (f"{short(forged)} QP-001 rev 2 ({doc_path('QP-001')}): QMS025 forged approval: approval 1 "
+                        f"(Jane Doe, quality-manager): added by commit {short(forged)} authored by Sam Author "
+                        f"<sam@acme.example>, not by the signer jane@acme.example; only the signer may add their "
+                        f"signature (`qms approve QP-001 --commit`, as the signer)")
+    assert lines[-1].startswith("verified 3 revisions of 1 document in 10 commits") and "1 failure" in lines[-1]
 
 
 def test_a_stale_signature_in_old_history_is_found(qms_repo: Path) -> None:
@@ -67,9 +68,10 @@ def test_a_stale_signature_in_old_history_is_found(qms_repo: Path) -> None:
     code, out, _ = verify(qms_repo)
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{short(stale)} WI-001 rev 1 ({doc_path('WI-001')}): the signature of Omar Haddad <omar@acme.example> "
-        f"as process-owner does not match the approved content (stale approval): signed in {short(signed)}, "
-        f"content changed in {short(stale)}")
+        f"{short(stale)} WI-001 rev 1 ({doc_path('WI-001')}): QMS021 stale approval: approval 1 (Omar Haddad, "
+        f"process-owner) does not match the content: the document changed after it was signed (stale approval); "
+        f"raise the revision or have it signed again")
+    assert short(signed) not in out
 
 
 def test_approved_without_every_required_signature(qms_repo: Path) -> None:
@@ -80,8 +82,8 @@ def test_approved_without_every_required_signature(qms_repo: Path) -> None:
     code, out, _ = verify(qms_repo)
     assert code == 1
     assert out.splitlines() == [
-        f"{short(early)} QP-002 rev 1 ({doc_path('QP-002')}): status approved without a signature of the "
-        f"required role process-owner", out.splitlines()[-1]]
+        f"{short(early)} QP-002 rev 1 ({doc_path('QP-002')}): QMS020 missing signature: status is approved but "
+        f"there is no signature from the required role process-owner", out.splitlines()[-1]]
 
 
 def test_roles_come_from_the_qms_yml_in_force_before_the_signing_commit(qms_repo: Path) -> None:
@@ -100,13 +102,16 @@ def test_roles_come_from_the_qms_yml_in_force_before_the_signing_commit(qms_repo
     qp.approvals.append(qp.entry(AUTHOR, "quality-manager"))
     grab = commit(qms_repo, {"qms.yml": sam_qm, qp.path: qp.text()}, "QP-003: sign as quality-manager",
                   date=tick(qms_repo))
-    assert verify(qms_repo)[0] == 0  # revision 2 is not approved (yet): nothing was published
+    code, out, _ = verify(qms_repo)  # revision 2 is not approved (yet), but Sam may not change qms.yml
+    assert code == 1 and out.splitlines()[:-1] == [
+        f"{short(grab)} qms.yml rev ? (qms.yml): QMS014 guarded file changed by a non-approver: qms.yml changed by "
+        f"Sam Author <sam@acme.example>, who holds none of the config_approvers roles; the change is not in force"]
     qp.sign("process-owner")
     code, out, _ = verify(qms_repo)
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{short(grab)} QP-003 rev 2 ({doc_path('QP-003')}): the signature of Sam Author <sam@acme.example> as "
-        f"quality-manager: sam@acme.example does not hold the role quality-manager in the qms.yml in force")
+        f"{short(grab)} QP-003 rev 2 ({doc_path('QP-003')}): QMS023 signer without the role: approval 1 (Sam Author, "
+        f"quality-manager): sam@acme.example does not hold the role quality-manager")
 
 
 def test_verify_rev_checks_the_history_reachable_from_rev(qms_repo: Path) -> None:
@@ -142,8 +147,9 @@ def test_signing_required_needs_a_valid_ssh_signature_by_the_signer(qms_repo: Pa
     unsigned = wi.sign("process-owner")
     code, out, _ = verify(qms_repo)
     assert code == 1 and out.splitlines()[0] == (
-        f"{short(unsigned)} WI-002 rev 1 ({doc_path('WI-002')}): the signature of Omar Haddad <omar@acme.example> "
-        f"as process-owner: signing.required, but the commit that added it is not validly signed")
+        f"{short(unsigned)} WI-002 rev 1 ({doc_path('WI-002')}): QMS025 forged approval: approval 1 (Omar Haddad, "
+        f"process-owner): commit {short(unsigned)} is not signed by a key listed for omar@acme.example in "
+        f".qms/allowed_signers (signing.required)")
 
     for name, value in (("gpg.format", "ssh"), ("user.signingkey", str(key)), ("commit.gpgsign", "true")):
         git(qms_repo, "config", name, value)
@@ -189,15 +195,16 @@ def test_a_signature_added_on_a_branch_and_merged_verifies(qms_repo: Path) -> No
 def test_a_self_approval_in_old_history_is_found(qms_repo: Path) -> None:
     qp = Doc(qms_repo, "QP-001", doc_path("QP-001"))
     qp.release(body(1))
-    qp.draft(body(2), "Omar rewrote the steps.", author=PEOPLE["process-owner"])  # Omar writes revision 2 …
+    wrote = qp.draft(body(2), "Omar rewrote the steps.", author=PEOPLE["process-owner"])  # Omar writes revision 2 …
     qp.sign("quality-manager")
     own = qp.sign("process-owner")  # … and approves it himself
     qp.release(body(3), "Clarified scope.")  # HEAD is clean again
     code, out, _ = verify(qms_repo)
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{short(own)} QP-001 rev 2 ({doc_path('QP-001')}): Omar Haddad <omar@acme.example> wrote content of "
-        f"revision 2 and approved it as process-owner (self-approval; type procedure does not allow it)")
+        f"{short(own)} QP-001 rev 2 ({doc_path('QP-001')}): QMS024 self-approval: approval 2 (Omar Haddad, "
+        f"process-owner): omar@acme.example wrote revision 2 (commit {short(wrote)}) and cannot approve it; "
+        f"type procedure does not allow self-approval")
 
 
 def test_self_approval_passes_where_the_type_allows_it(qms_repo: Path) -> None:

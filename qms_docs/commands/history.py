@@ -8,6 +8,7 @@ from typing import Any
 
 from qms_docs import evidence
 from qms_docs.gitio import log as gitlog
+from qms_docs.model.document import document_key, split_key
 from qms_docs.trail import Trail, open_trail
 
 
@@ -21,10 +22,14 @@ def collect(trail: Trail) -> dict[str, Any]:
     last = versions[-1] if versions else None
     deleted = evidence.commit_record(last.commit, subjects) if last is not None and last.blob is None else None
     current = records[-1] if records else {}
-    return {"schema": 1, "id": trail.doc_id, "title": current.get("title"), "head": trail.head,
+    keys = set(trail.keys)
+    unreadable = [{"sha": v.commit.sha, "path": v.path, "error": e.message} for v, e in trail.history.unreadable()
+                  if any(v in trail.history.lineages[k] for k in keys)]
+    doc_id, language = split_key(trail.doc_id)
+    return {"schema": 1, "id": doc_id, "language": language, "title": current.get("title"), "head": trail.head,
             "path": None if deleted or last is None else last.path,
             "paths": list(dict.fromkeys(v.path for v in versions if v.blob is not None)),
-            "deleted": deleted, "revisions": records}
+            "deleted": deleted, "revisions": records, "unreadable": unreadable}
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -37,7 +42,8 @@ def _when(iso: str | None) -> str:
 
 def as_text(data: dict[str, Any]) -> str:
     """A readable audit trail, oldest revision first."""
-    out = [f"{data['id']}  {data['title'] or '(no title)'}"]
+    language = f" ({data['language']})" if data.get("language") else ""
+    out = [f"{data['id']}{language}  {data['title'] or '(no title)'}"]
     if data["path"]:
         earlier = [p for p in data["paths"] if p != data["path"]]
         out.append(f"File: {data['path']}" + (f" (earlier: {', '.join(earlier)})" if earlier else ""))
@@ -47,6 +53,8 @@ def as_text(data: dict[str, Any]) -> str:
     if data["deleted"]:
         d = data["deleted"]
         out += ["", f"Deleted in {d['sha'][:12]} on {_when(d['date'])} by {d['author']} <{d['email']}>: {d['subject']}"]
+    for u in data.get("unreadable", []):
+        out += ["", f"Skipped, cannot be read: {u['path']} at {u['sha'][:12]}: {u['error']}"]
     n = len(data["revisions"])
     out += ["", f"{n} revision{'s' * (n != 1)}, {sum(len(r['commits']) for r in data['revisions'])} commits"]
     return "\n".join(out) + "\n"
@@ -78,8 +86,8 @@ def _revision(r: dict[str, Any], doc_id: str) -> list[str]:
     return lines
 
 
-def run(root: Path, doc_id: str, fmt: str) -> str:
-    """The history of `doc_id` as text or JSON."""
-    with open_trail(root, doc_id) as trail:
+def run(root: Path, doc_id: str, fmt: str, lang: str | None = None) -> str:
+    """The history of `doc_id` (with `lang`, of its translation) as text or JSON."""
+    with open_trail(root, document_key(doc_id, lang)) as trail:
         data = collect(trail)
     return as_json(data) if fmt == "json" else as_text(data)

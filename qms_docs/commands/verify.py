@@ -29,7 +29,7 @@ def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = 
 
 
 def as_text(result: Outcome) -> str:
-    lines = [str(f) for f in result.failures]
+    lines = [f"note: {n}" for n in result.notes] + [str(f) for f in result.failures]
     return "".join(f"{line}\n" for line in lines) + result.summary() + "\n"
 
 

@@ -28,10 +28,13 @@ def normalize_body(body: str) -> str:
 
 
 def signed_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in meta.items() if k not in UNSIGNED_FIELDS}
+    """The front matter an approval signs: all but `approvals`, and `status` unless it is `obsolete`
+    (a withdrawal is signed: its signatures can never be moved onto an active revision; SPEC 2)."""
+    return {k: v for k, v in meta.items()
+            if k not in UNSIGNED_FIELDS or (k == "status" and v == "obsolete")}
 
 
 def content_digest(meta: Mapping[str, Any], body: str) -> str:
-    """'sha256:' + hex(sha256(canonical_json(signed fields) + '\\n' + normalized body))."""
+    """'sha256:' + hex(sha256(canonical_json(signed fields) + '\\n' + normalized body)); see signed_fields."""
     payload = canonical_json(signed_fields(meta)) + "\n" + normalize_body(body)
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -9,10 +9,13 @@ from qms_docs.config import DocType
 from qms_docs.model.document import Document
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clipped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+def add_months(day: dt.date, months: int) -> dt.date | None:
+    """The same day `months` later, clipped to the month's last day (31 Jan + 1 = 28/29 Feb);
+    None beyond the calendar (after 9999-12-31)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

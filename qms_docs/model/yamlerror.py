@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from qms_docs.model.safeyaml import Refused
+
 
 def describe(error: yaml.YAMLError, first_line: int = 1) -> tuple[int, str]:
     """(line in the file, message); `first_line` is the file line of the YAML text's first line."""
@@ -15,4 +17,7 @@ def describe(error: yaml.YAMLError, first_line: int = 1) -> tuple[int, str]:
     during = getattr(error, "context", None)
     if during and context is not None and problem is not None:
         text += f" ({during} started at line {context.line + first_line})"
+    if isinstance(error, Refused) and error.first is not None:
+        text += f" (first at line {error.first.line + first_line})"
     return line, text
+

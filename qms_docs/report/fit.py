@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qms_docs.model.printable import printable
+
 DEFAULT_WIDTH = 160  # when the output is not a terminal and COLUMNS is not set
 
 
@@ -65,14 +67,18 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], keep: list[
 
 def as_fitted_grid(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], footer: str,
                    width: int | None = None) -> str:
-    """A plain-text table (rich, no colour) that is at most `width` (default: the terminal's) wide."""
+    """A plain-text table (rich, no colour) that is at most `width` (default: the terminal's) wide.
+    Every cell is plain text: a `[/bold]` in a title is not rich markup, and control characters
+    print escaped."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    rows = [[printable(cell) for cell in row] for row in rows]
     width = width or terminal_width()
     keep = shown(columns, rows, width)
     sizes = widths(columns, rows, keep, width)
-    grid = Table(title=title, title_justify="left")
+    grid = Table(title=Text(printable(title)), title_justify="left")
     for i in keep:
         column = columns[i]
         options: dict[str, Any] = {"no_wrap": column.overflow != "wrap", "width": sizes[i]}
@@ -80,10 +86,11 @@ def as_fitted_grid(title: str, columns: Sequence[Column], rows: Sequence[Sequenc
             options["overflow"] = "fold" if column.overflow == "wrap" else "ellipsis"
         grid.add_column(column.header, **options)
     for row in rows:
-        grid.add_row(*(row[i] for i in keep))
+        grid.add_row(*(Text(row[i]) for i in keep))
     dropped = [columns[i].header for i in range(len(columns)) if i not in keep]
     buf = io.StringIO()
     console = Console(file=buf, width=width, highlight=False, color_system=None)
     console.print(grid)
-    console.print(footer + (f" ({', '.join(dropped)} left out to fit {width} columns; see --format csv)" if dropped else ""))
+    console.print(Text(printable(footer) + (f" ({', '.join(dropped)} left out to fit {width} columns; see --format csv)"
+                                            if dropped else "")))
     return buf.getvalue()

@@ -9,6 +9,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qms_docs.model.printable import printable
+
 
 def cell(value: Any) -> str:
     """A value as table text: dates in ISO 8601, None as empty."""
@@ -31,17 +33,19 @@ def as_json(rows: Sequence[Mapping[str, Any]], **extra: Any) -> str:
 
 
 def as_grid(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], footer: str, width: int = 160) -> str:
-    """A plain-text table (rich, no colour) with a title and a closing line."""
+    """A plain-text table (rich, no colour) with a title and a closing line. Every cell is plain
+    text: a `[/bold]` in a title is not rich markup, and control characters print escaped."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    grid = Table(title=title, title_justify="left")
+    grid = Table(title=Text(printable(title)), title_justify="left")
     for header in headers:
         grid.add_column(header, overflow="fold")
     for row in rows:
-        grid.add_row(*row)
+        grid.add_row(*(Text(printable(value)) for value in row))
     buf = io.StringIO()
     console = Console(file=buf, width=width, highlight=False, color_system=None)
     console.print(grid)
-    console.print(footer)
+    console.print(Text(printable(footer)))
     return buf.getvalue()

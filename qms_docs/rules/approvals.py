@@ -1,57 +1,30 @@
-"""QMS020-QMS023: do the signatures on each document cover exactly this revision and content?"""
+"""QMS020-QMS023: do the signatures on each document cover exactly this revision and content?
+
+Thin adapters: the judgement is signatures.policy's, the one place that decides whether a signature counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from qms_docs.model.document import Document, Meaning, Status
-from qms_docs.rules.base import Context, Hit, each_document
-
-
-def _who(doc: Document, n: int) -> str:
-    a = doc.approvals[n]
-    return f"approval {n + 1} ({a.name or '?'}, {a.role or '?'})"
+from qms_docs.model.document import Document
+from qms_docs.rules.base import Check, Context, Hit, each_document
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import RevisionFacts
 
 
-@each_document
-def missing_signature(doc: Document, ctx: Context) -> Iterator[Hit]:
-    """QMS020: an approved document lacks an `approved` signature from a required role."""
-    doc_type = ctx.doc_type(doc)
-    if doc.status is not Status.APPROVED or doc_type is None:
-        return
-    signed = {a.role for a in doc.approvals if a.meaning is Meaning.APPROVED}
-    for role in doc_type.approvers:
-        if role not in signed:
-            yield Hit(doc.path, doc.line_of("approvals") if doc.approvals else doc.line_of("status"),
-                      f"status is approved but there is no signature from the required role {role}")
+def _static(judgement: Callable[[Document, RevisionFacts], Iterator[policy.Problem]]) -> Check:
+    """A static rule over one policy judgement (the config of the context, no history)."""
+
+    def check(doc: Document, ctx: Context) -> Iterator[Hit]:
+        for p in judgement(doc, RevisionFacts(ctx.config)):
+            yield Hit(doc.path, p.line, p.message)
+
+    check.__name__ = judgement.__name__
+    check.__doc__ = judgement.__doc__
+    return each_document(check)
 
 
-@each_document
-def stale_approval(doc: Document, ctx: Context) -> Iterator[Hit]:
-    """QMS021: an approval's digest does not match the content it claims to sign."""
-    for n, a in enumerate(doc.approvals):
-        if a.digest and a.revision == doc.revision and a.digest != doc.digest:
-            yield Hit(doc.path, a.line_of("digest"),
-                      f"{_who(doc, n)} does not match the content: the document changed after it was signed "
-                      f"(stale approval); raise the revision or have it signed again")
-
-
-@each_document
-def approval_for_other_revision(doc: Document, ctx: Context) -> Iterator[Hit]:
-    """QMS022: an approval is for another revision than the document's."""
-    for n, a in enumerate(doc.approvals):
-        if a.revision is not None and doc.revision is not None and a.revision != doc.revision:
-            yield Hit(doc.path, a.line_of("revision"),
-                      f"{_who(doc, n)} is for revision {a.revision}, the document is at revision {doc.revision}")
-
-
-@each_document
-def signer_without_role(doc: Document, ctx: Context) -> Iterator[Hit]:
-    """QMS023: the signer does not hold the role signed for."""
-    for n, a in enumerate(doc.approvals):
-        if not (a.role and a.email):
-            continue
-        if a.role not in ctx.config.roles:
-            yield Hit(doc.path, a.line_of("role"), f"{_who(doc, n)}: role {a.role!r} is not defined in qms.yml")
-        elif not ctx.config.holds(a.email, a.role):
-            yield Hit(doc.path, a.line_of("email"), f"{_who(doc, n)}: {a.email} does not hold the role {a.role}")
+missing_signature = _static(policy.missing_signature)
+stale_approval = _static(policy.stale)
+approval_for_other_revision = _static(policy.other_revision)
+signer_without_role = _static(policy.without_role)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from qms_docs.model.document import Document, Meaning, Status, utc_time
+from qms_docs.model.document import MAX_REVIEW_MONTHS, Document, Meaning, Status, utc_time
 from qms_docs.rules.base import Context, Hit, each_document
 
 _MEANINGS = frozenset(m.value for m in Meaning)
@@ -46,7 +46,7 @@ OPTIONAL: dict[str, tuple[Any, str]] = {
     "clauses": (_is_text_list, 'a list of quoted clause numbers, e.g. ["7.5.2", "7.5.3"]'),
     "references": (_is_text_list, "a list of document ids"),
     "change_summary": (_is_text, "a non-empty sentence"),
-    "review_months": (_is_count, "a whole number of months, 1 or more"),
+    "review_months": (lambda v: _is_count(v) and v <= MAX_REVIEW_MONTHS, f"a whole number of months, 1 to {MAX_REVIEW_MONTHS}"),
     "approvals": (lambda v: isinstance(v, list) and all(isinstance(a, dict) for a in v), "a list of approval entries"),
 }
 APPROVAL_CHECKS: dict[str, tuple[Any, str]] = {
@@ -92,15 +92,17 @@ def id_off_pattern(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def duplicate_id(ctx: Context) -> Iterator[Hit]:
-    """QMS004: the same id in two files."""
-    paths: dict[str, list[Document]] = defaultdict(list)
+    """QMS004: the same (id, language) in two files (a source has the default language; SPEC 8)."""
+    default = ctx.config.languages.default
+    paths: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for doc in ctx.snapshot.documents:
         if doc.id:
-            paths[doc.id].append(doc)
-    for doc_id, docs in paths.items():
+            paths[doc.id, doc.language or default].append(doc)
+    for (doc_id, language), docs in paths.items():
+        in_language = f" in language {language}" if language != default else ""
         for doc in docs if len(docs) > 1 else ():
             others = ", ".join(d.path for d in docs if d is not doc)
-            yield Hit(doc.path, doc.line_of("id"), f"id {doc_id} is also used by {others}")
+            yield Hit(doc.path, doc.line_of("id"), f"id {doc_id}{in_language} is also used by {others}")
 
 
 @each_document

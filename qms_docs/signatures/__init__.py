@@ -1,1 +1,1 @@
-"""Whether a signature counts: entry signatures (SSHSIG) and the allowed-signers file."""
+"""The one judgement of whether a signature counts (rules, verify, evidence and publishing call it)."""
