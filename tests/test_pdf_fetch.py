@@ -92,8 +92,9 @@ def test_an_image_linked_by_the_revision_in_force_is_embedded_from_its_commit(qm
     folder = "controlled/procedures/img/"
     (qms_repo / folder).mkdir(parents=True)
     (qms_repo / folder / "flow.png").write_bytes(png(8, 8))  # a binary, committed with the revision
-    subprocess.run(["git", "-C", str(qms_repo), "add", folder + "flow.png"], check=True)
-    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body), folder + "chart.svg": "<svg/>"}, "QP-001")
+    (qms_repo / folder / "chart.svg").write_text("<svg/>", encoding="utf-8")
+    subprocess.run(["git", "-C", str(qms_repo), "add", folder], check=True)
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body)}, "QP-001")
     (qms_repo / folder / "draft.png").write_bytes(png())  # untracked: never printed
     out = tmp_path / "img.pdf"
     code, stdout, err = qms(qms_repo, "pdf", "QP-001", "--out", str(out))

@@ -19,13 +19,12 @@ from qms_docs.commands._documents import editing
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import commit as gitcommit
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import attachments
 from qms_docs.pdf import compose, copies, manifest, render
 from qms_docs.pdf.fetcher import image_type
 from qms_docs.publishing import Entry, Publication
-
-LANGUAGES = ("en",)  # the labels' language; translations (SPEC 8) are not published yet
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,15 @@ def check_request(request: Request) -> None:
     """Usage errors (exit 2) before anything is read."""
     if request.manual == bool(request.doc_id):
         raise UsageError("give a document ID or --manual (one of them)")
-    if request.lang is not None and request.lang not in LANGUAGES:
-        raise UsageError(f"--lang {request.lang}: not available yet; translations are not published, "
-                         f"so a PDF is in {', '.join(LANGUAGES)} only")
     if request.commit and request.copy is None:
         raise UsageError("--commit records a controlled copy: give --copy-no N --issued-to NAME")
+
+
+def check_language(lang: str | None, default: str) -> None:
+    """--lang may name the sources' language; a translation's PDF is not available yet (exit 2)."""
+    if lang is not None and lang != default:
+        raise UsageError(f"--lang {lang}: not available yet; translations are not published on paper, "
+                         f"so a PDF is of the source documents ({default})")
 
 
 def organisation(root: Path) -> str:
@@ -98,6 +101,7 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
         raise UsageError(missing)
     as_of = request.as_of or today
     pub = publishing.select(root, as_of)
+    check_language(request.lang, pub.config.languages.default)
     current = pub if as_of == today else publishing.select(root, today)
     entries = chosen(pub, request)
     imprint = compose.Imprint(organisation(root), today, as_of, request.copy)
@@ -127,7 +131,7 @@ def default_out(request: Request, entries: list[Entry], as_of: dt.date) -> Path:
 
 def _record(root: Path, request: Request, entries: list[Entry], now: dt.datetime) -> str:
     assert request.copy is not None
-    name, email = runner.identity(root)
+    name, email = gitrepo.identity(root)
     if not name or not email:
         raise UsageError("a controlled copy is recorded as the git user: set user.name and user.email")
     with editing(root):
