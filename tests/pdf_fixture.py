@@ -17,7 +17,7 @@ from qms_docs.pdf.render import weasyprint_missing
 
 _MISSING = weasyprint_missing()
 needs_weasyprint = pytest.mark.skipif(_MISSING is not None, reason=f"WeasyPrint is absent: {_MISSING}")
-pypdf = pytest.importorskip("pypdf", reason="pypdf reads the PDFs back: pip install 'qms-docs[pdf]'")
+pypdf = pytest.importorskip("pypdf", reason="pypdf (a dependency of qms-docs) reads the PDFs back")
 
 
 def qms(repo: Path, *args: str) -> tuple[int, str, str]:

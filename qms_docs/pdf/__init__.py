@@ -5,6 +5,6 @@
   print templates of `qms_docs/templates/pdf`);
 - `fetcher` is the only way WeasyPrint reads anything: it refuses every URL but the attachments
   that a revision in force links to (read from that revision's commit) and `data:` URLs;
-- `render` runs WeasyPrint (imported there only: an optional dependency, `pip install qms-docs[pdf]`)
-  and embeds the `manifest`;
+- `render` runs WeasyPrint (imported there only, on the first render; it needs Pango from the
+  system) and embeds the `manifest`;
 - `copies` is the register of controlled copies (`records/controlled-copies.yml`)."""

@@ -88,7 +88,7 @@ def read_pdf(data: bytes) -> bytes | None:
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
     except ImportError:
-        raise UsageError("qms verify-pdf needs pypdf; install it with `pip install 'qms-docs[pdf]'`") from None
+        raise UsageError("qms verify-pdf needs pypdf, a dependency of qms-docs: reinstall it") from None
     try:
         found = PdfReader(io.BytesIO(data)).attachments.get(NAME)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as e:

@@ -1,4 +1,4 @@
-"""HTML to PDF with WeasyPrint (imported here only, on the first render: an optional dependency).
+"""HTML to PDF with WeasyPrint (imported here only, on the first render: it costs ~0.5 s and needs Pango).
 
 Nothing is fetched: the stylesheet is a string, fonts come from fontconfig, and every URL goes through
 `fetcher` (attachments of revisions in force and `data:` URLs; nothing else). The manifest is embedded
@@ -14,8 +14,8 @@ from qms_docs.errors import UsageError
 from qms_docs.pdf import fetcher
 
 MANIFEST_NAME = "qms-manifest.json"
-INSTALL_HINT = ("install it with `pip install 'qms-docs[pdf]'` (WeasyPrint 70 needs Pango: "
-                "apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
+INSTALL_HINT = ("WeasyPrint is a dependency of qms-docs (`pip install qms-docs`) and needs Pango from the "
+                "system: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core")
 
 
 @dataclass(frozen=True)
