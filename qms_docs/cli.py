@@ -309,6 +309,59 @@ def publish(site_dir: Path | None, repo: Path | None) -> None:
     _emit(command.run(_root(repo), site_dir) + "\n")
 
 
+
+@cli.command()
+@click.argument("doc_id", metavar="[ID]", required=False)
+@click.option("--manual", is_flag=True, help="The whole manual: cover, contents, master list, every document, clause matrix.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
+@click.option("--lang", metavar="L", help="The language (only the default, en, until translations are published).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Print the revisions in force on this day (marked SUPERSEDED or NOT YET IN FORCE if not today's).")
+@click.option("--copy-no", "copy_no", type=click.IntRange(min=1), help="Issue controlled copy N (needs --issued-to).")
+@click.option("--issued-to", "issued_to", metavar="NAME", help="The holder of the controlled copy.")
+@click.option("--commit", "do_commit", is_flag=True, help="Commit the copies register after recording the copy.")
+@repo_option
+def pdf(doc_id: str | None, manual: bool, out: Path | None, lang: str | None, as_of: dt.datetime | None,
+        copy_no: int | None, issued_to: str | None, do_commit: bool, repo: Path | None) -> None:
+    """A PDF of a document, or of the whole manual, as in force (the site's selection)."""
+    from qms_docs.clock import now_utc
+    from qms_docs.commands import pdf as command
+    from qms_docs.errors import UsageError
+    from qms_docs.pdf.compose import Copy
+    from qms_docs.pdf.copies import check_holder
+
+    if (copy_no is None) != (issued_to is None):
+        raise UsageError("--copy-no and --issued-to go together")
+    copy = Copy(copy_no, check_holder(issued_to)) if copy_no is not None and issued_to is not None else None
+    request = command.Request(doc_id, manual, out, lang, as_of.date() if as_of else None, copy, do_commit)
+    _emit(command.run(_root(repo), request, _today(), now_utc()) + "\n")
+
+
+@cli.command()
+@click.option("--outstanding", is_flag=True, help="Only copies that hold a revision no longer in force (to recall).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@repo_option
+def copies(outstanding: bool, fmt: str, repo: Path | None) -> None:
+    """The controlled copies issued, and whether each still holds the revision in force."""
+    from qms_docs.commands import copies as command
+
+    code, text = command.run(_root(repo), _today(), outstanding, fmt)
+    _emit(text)
+    sys.exit(code)
+
+
+@cli.command(name="verify-pdf")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@repo_option
+def verify_pdf(file: Path, repo: Path | None) -> None:
+    """Whether each document in a qms PDF is still the revision in force (exit 1 if not)."""
+    from qms_docs.commands import verify_pdf as command
+
+    code, text = command.run(_root(repo), file, _today())
+    _emit(text)
+    sys.exit(code)
+
+
 def main() -> int:
     """The console script. After the command, the objects left (a thousand parsed documents) are moved
     out of the garbage collector's sight with `gc.freeze()`, so the interpreter's final collection does

@@ -86,6 +86,25 @@ class Labels:
     document_label: str = "{id} revision {revision}"
     page_label: str = "{title} as of {today}"
 
+    # PDF (`qms pdf`, `qms verify-pdf`, `qms copies`)
+    pdf_uncontrolled: str = "UNCONTROLLED COPY WHEN PRINTED"
+    pdf_controlled_copy: str = "Controlled copy {number} issued to {holder}"
+    pdf_page: str = "Page {page} of {pages}"
+    pdf_printed: str = "Printed {date}"
+    pdf_running_head: str = "{organisation} · {id} {title} · Revision {revision}"
+    pdf_manual_head: str = "{organisation} · {title}"
+    pdf_manual: str = "Quality manual"
+    pdf_cover_in_force: str = "The documents in force on {date}"
+    pdf_cover_commit: str = "Source commit {commit}"
+    pdf_cover_no_commit: str = "No commit yet"
+    pdf_cover_printed: str = "Printed {date}. Only the revisions in force on the manual site are controlled."
+    pdf_contents: str = "Contents"
+    pdf_superseded: str = "SUPERSEDED"
+    pdf_not_yet_in_force: str = "NOT YET IN FORCE"
+    pdf_superseded_note: str = ("This revision was in force on {as_of}; it is not the revision in force on {today}. "
+                                "Do not use it.")
+    pdf_not_yet_note: str = "This revision is not in force on {today}; it is the revision in force on {as_of}."
+
     # Audit report (`qms report`)
     report_title: str = "QMS audit report: {repository}"
     report_generated: str = ("Generated {date} from commit {commit}; changes cover {period}. Evidence is read "

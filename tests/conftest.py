@@ -15,7 +15,7 @@ MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 # Markers by file (the test files stay free of them, so no one's edits collide): `integration` tests push
 # through real hooks into a server, build a site with mkdocs or install a tool; `browser` tests drive a
 # headless browser. `pytest -m "not integration"` is the quick in-process run.
-INTEGRATION_FILES = ("test_hooks_e2e", "test_plugin_build", "test_pre_commit_framework", "test_site_browser")
+INTEGRATION_FILES = ("test_hooks_e2e", "test_plugin_build", "test_pre_commit_framework", "test_site_browser", "test_pdf_")
 BROWSER_FILES = ("test_site_browser",)
 
 
