@@ -267,6 +267,17 @@ def publish(site_dir: Path | None, repo: Path | None) -> None:
     _emit(command.run(_root(repo), site_dir) + "\n")
 
 
+@cli.command(name="render")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An empty folder (or an earlier render) for the Markdown tree and its mkdocs.yml.")
+@repo_option
+def render_(out: Path, repo: Path | None) -> None:
+    """Write the manual as in force as a plain Markdown tree that MkDocs builds without the plugin."""
+    from qms_docs.commands import render as command
+
+    _emit(command.run(_root(repo), out) + "\n")
+
+
 def main() -> int:
     """The console script. After the command, it skips the interpreter's teardown (freeing a
     thousand parsed documents costs ~50 ms, a sixth of a `qms check`): every file a command writes

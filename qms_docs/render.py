@@ -24,6 +24,7 @@ import uuid
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -40,6 +41,7 @@ from qms_docs.mkdocs_plugin.extension import QmsMarkdown
 from qms_docs.publishing import Entry, Publication, Superseded
 
 SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
+THEME_DIR = Path(__file__).resolve().parent / "templates" / "pages" / "theme"  # the theme override (robots)
 GENERATED = (pages.HOME, pages.MDL, pages.MATRIX, pages.ARCHIVE, pages.UPCOMING)
 NOINDEX = "noindex"
 NavItem = dict[str, Any]
@@ -112,7 +114,10 @@ def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False) ->
 
 
 def _block(html_text: str) -> str:
-    return html_text.strip() + "\n\n" if html_text.strip() else ""
+    """An HTML block: no blank line inside (a CommonMark reader would end the block there; in `<pre>` the
+    character reference reads as the space it is)."""
+    text = re.sub(r"\n(?=[ \t]*\n)", "\n&#32;", html_text.strip())
+    return text + "\n\n" if text else ""
 
 
 class _Finish(Treeprocessor):  # type: ignore[misc]
@@ -208,7 +213,7 @@ class _Body:
                 level, heading = self.headings[int(part)]
                 text.append("#" * level + " " + markdown_text(heading) + "\n\n")
             elif part.strip():
-                text.append(f'<div class="qms-body">\n{part.strip()}\n</div>\n\n')
+                text.append(_block(f'<div class="qms-body">\n{part.strip()}\n</div>'))
         return "".join(text)
 
 

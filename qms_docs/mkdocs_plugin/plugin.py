@@ -22,7 +22,6 @@ from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
 
 log = get_plugin_logger("qms")
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "pages" / "theme"
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -50,7 +49,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         for problem in pub.problems:
             log.warning(problem)
         self.publication = pub
-        config.theme.dirs.insert(0, str(THEME_DIR))  # `robots: noindex` front matter (see theme/main.html)
+        config.theme.dirs.insert(0, str(render.THEME_DIR))  # `robots: noindex` front matter (see theme/main.html)
         config.extra_css.append(assets.CSS_URI)
         config.extra_javascript.append(assets.JS_URI)
         return config
