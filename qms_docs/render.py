@@ -18,6 +18,7 @@ of listing hundreds of documents, so a build stays linear in the number of docum
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 import uuid
@@ -27,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
@@ -44,6 +44,7 @@ SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
 THEME_DIR = Path(__file__).resolve().parent / "templates" / "pages" / "theme"  # the theme override (robots)
 GENERATED = (pages.HOME, pages.MDL, pages.MATRIX, pages.ARCHIVE, pages.UPCOMING)
 NOINDEX = "noindex"
+SUPERSEDED_TEMPLATE = "qms-superseded.html"  # in THEME_DIR
 NavItem = dict[str, Any]
 
 
@@ -103,14 +104,17 @@ def markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~^=:])", r"\\\1", text)
 
 
-def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False) -> str:
-    """`hidden`: kept out of search (Material's `search.exclude`) and marked `noindex` for robots."""
-    meta: dict[str, Any] = {"title": title}
+def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False, template: str | None = None) -> str:
+    """`hidden`: kept out of search (Material's `search.exclude`) and marked `noindex` for robots.
+    `template`: a page template of the theme override (THEME_DIR) instead of the theme's page."""
+    lines = [f"title: {json.dumps(title)}"]  # a JSON string is a YAML double-quoted scalar
     if hide_toc:
-        meta["hide"] = ["toc"]
+        lines.append("hide: [toc]")
     if hidden:
-        meta |= {"search": {"exclude": True}, "robots": NOINDEX}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+        lines += ["search: {exclude: true}", f"robots: {NOINDEX}"]
+    if template:
+        lines.append(f"template: {template}")
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def _block(html_text: str) -> str:
@@ -271,7 +275,7 @@ class _Renderer:
         doc = old.doc
         title = html.escape(LABELS.superseded_title.format(id=entry.id, revision=doc.revision))
         label = LABELS.document_label.format(id=entry.id, revision=doc.revision)
-        text = (front_matter(title, hidden=True) + _block(pages.print_notice(label, self.pub.today))
+        text = (front_matter(title, hidden=True, template=SUPERSEDED_TEMPLATE) + _block(pages.print_notice(label, self.pub.today))
                 + _block(pages.superseded_notice(doc, old.until, entry.doc.revision, self.href(uri, entry.uri)))
                 + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True))
                 + self.body.convert(entry.uri, uri, doc.body, files=False))

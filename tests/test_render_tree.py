@@ -54,9 +54,10 @@ def pages_of(site: Path) -> dict[str, str]:
     out = {}
     for path in site.rglob("index.html"):
         html = path.read_text(encoding="utf-8")
-        article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
+        article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>|'
+                            r'<main class="md-typeset">(.*?)</main>', html, re.S)  # (superseded: a plain page)
         if article:
-            out[path.relative_to(site).as_posix()] = article.group(1)
+            out[path.relative_to(site).as_posix()] = article.group(1) or article.group(2)
     return out
 
 

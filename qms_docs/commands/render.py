@@ -101,8 +101,7 @@ def _fill(tmp: Path, manual: render.Manual, site: dict[str, Any], head: str | No
             raise ConfigError(f"{uri}: outside the rendered tree; not written")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (tmp / OVERRIDES).mkdir()
-    shutil.copyfile(render.THEME_DIR / "main.html", tmp / OVERRIDES / "main.html")
+    shutil.copytree(render.THEME_DIR, tmp / OVERRIDES)
     header = (f"# Written by `qms render` from commit {head or '(none)'} on {clock.today()}: the manual as in force.\n"
               f"# Build it with `mkdocs build` (MkDocs 1.x) or another builder of MkDocs 1.x configurations.\n")
     (tmp / "mkdocs.yml").write_text(header + yaml.dump(site, Dumper=_Dump, allow_unicode=True, sort_keys=False),

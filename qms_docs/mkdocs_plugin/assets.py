@@ -50,6 +50,12 @@ CSS = """\
 .md-typeset tr.qms-chapter td { font-weight: 700; }
 .qms-overdue { color: #c62828; font-weight: 700; }
 .qms-print-notice { display: none; }
+/* The plain page of a superseded revision (no theme around it). */
+.qms-plain { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; max-width: 58rem;
+  margin: 1.5rem auto; padding: 0 1rem; }
+.qms-plain table { border-collapse: collapse; width: 100%; }
+.qms-plain :is(th, td) { border: 1px solid #ccc; padding: .3em .6em; text-align: left; vertical-align: top; }
+.qms-plain .qms-control { background: #f5f5f7; border-left-color: #6a1b9a; }
 @media print {
   /* Every sheet: the notice on top; the document, revision and print date at the foot (CSS page
      margin boxes, Chromium 131+). The first sheet also carries it in the flow, for every browser. */
