@@ -124,6 +124,11 @@ def _block(html_text: str) -> str:
     return text + "\n\n" if text else ""
 
 
+def _one(html_text: str) -> str:
+    """Several elements as one HTML block (a builder passes it through byte for byte)."""
+    return _block(f'<div class="qms-page">{html_text}</div>')
+
+
 class _Finish(Treeprocessor):  # type: ignore[misc]
     """Last of all: writes each relative link as the final URL, drops `markdown` attributes (a builder's
     md_in_html would read the escaped text again), and swaps each top-level heading for a token."""
@@ -298,7 +303,7 @@ class _Renderer:
             content = pages.home(pub, link, hrefs, self.options.site_name, self.unissued)
         hidden = uri == pages.UPCOMING  # nothing there is in force: not in search, not indexed
         in_nav = uri not in (pages.ARCHIVE, pages.UPCOMING) or (uri == pages.UPCOMING and bool(pub.upcoming))
-        return Page(uri, title, front_matter(title, hide_toc=True, hidden=hidden) + _block(notice) + _block(content),
+        return Page(uri, title, front_matter(title, hide_toc=True, hidden=hidden) + _block(notice) + _one(content),
                     in_nav)
 
     def type_page(self, name: str, uri: str) -> Page:
@@ -307,7 +312,7 @@ class _Renderer:
         content = pages.type_index(heading, self.types[name], today, self.link_from(uri))
         notice = pages.print_notice(LABELS.page_label.format(title=heading, today=today), today)
         return Page(uri, html.escape(heading), front_matter(html.escape(heading), hide_toc=True)
-                    + _block(notice) + _block(content), True)
+                    + _block(notice) + _one(content), True)
 
     def nav(self) -> tuple[NavItem, ...]:
         """Home, the lists, upcoming revisions (when there are), then one section per type (qms.yml order):

@@ -65,8 +65,13 @@ def site_config(data: Any, manual: render.Manual, keep_nav: bool) -> dict[str, A
     site["extra_javascript"] = [assets.JS_URI]
     if not keep_nav:
         site["nav"] = [dict(item) for item in manual.nav]
-    site["not_in_nav"] = "\n".join(f"/{p.uri}" for p in manual.pages if not p.in_nav) + "\n"
+    site["not_in_nav"] = "".join(f"/{uri}\n" for uri in sorted({_folder(p.uri) for p in manual.pages if not p.in_nav}))
     return site
+
+
+def _folder(uri: str) -> str:
+    """The superseded revisions by their folder (one pattern, not thousands); other pages by name."""
+    return render.SUPERSEDED_DIR + "/" if uri.startswith(render.SUPERSEDED_DIR + "/") else uri
 
 
 def _plugin_name(entry: Any) -> str:

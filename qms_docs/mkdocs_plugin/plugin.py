@@ -6,6 +6,8 @@ to and the navigation to MkDocs in place of the working tree."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from qms_docs import clock, publishing, render
 from qms_docs.errors import ConfigError, QmsError
@@ -29,6 +32,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         self.parsed: dict[str, Document | None] = {}  # documents by blob id, kept between serve rebuilds
         self.publication: publishing.Publication | None = None
         self.published = 0
+        self.token = "qmsblock" + uuid.uuid4().hex
+        self.blocks: dict[str, list[str]] = {}  # page uri -> its HTML blocks, while the page is built
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         if not dirty:
@@ -79,6 +84,23 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         log.info(f"publishing {self.published} documents in force on {pub.today}; "
                  f"{len(pub.archive)} obsolete in the archive; {len(pub.upcoming)} upcoming")
         return out
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """MkDocs gets the headings and a short placeholder per HTML block: it passes raw HTML blocks through
+        unchanged anyway, and parsing them again would cost half the build (see `on_page_content`)."""
+        chunks, blocks = markdown.split("\n\n"), []
+        for n, chunk in enumerate(chunks):
+            if chunk.startswith("<"):
+                chunks[n] = f"{self.token}x{len(blocks)}"
+                blocks.append(chunk)
+        self.blocks[page.file.src_uri] = blocks
+        return "\n\n".join(chunks)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The page's HTML blocks back in place of their placeholders: the HTML MkDocs would have written."""
+        blocks = self.blocks.pop(page.file.src_uri, [])
+        return re.sub(rf"<p>{self.token}x(\d+)</p>(\n?)",  # a raw block is followed by a blank line
+                      lambda m: blocks[int(m.group(1))] + ("\n\n" if m.group(2) else ""), html)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """`mkdocs serve` rebuilds when a commit changes what is in force: watch HEAD and the refs."""
