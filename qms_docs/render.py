@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE  # type: ignore[import-untyped]
-from urllib.parse import urlsplit
 
 from qms_docs.errors import ConfigError
 from qms_docs.labels import ENGLISH as LABELS
@@ -163,7 +163,8 @@ class _Finish(Treeprocessor):  # type: ignore[misc]
             raw = str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else ""
             return html.unescape(re.sub(r"<[^>]*>", "", raw))
 
-        return HTML_PLACEHOLDER_RE.sub(unstash, "".join(el.itertext())).replace(AMP_SUBSTITUTE, "&")
+        text: str = HTML_PLACEHOLDER_RE.sub(unstash, "".join(el.itertext()))
+        return text.replace(AMP_SUBSTITUTE, "&")
 
 
 class _FinishExtension(Extension):  # type: ignore[misc]

@@ -17,8 +17,18 @@ import yaml
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.site_fixture import (ATTACHMENT_SECRETS, REFUSED_LINKS, SECRETS, build_site, isolated_env,
-                                make_attachments_repo, make_links_repo, make_site_repo, page, site_texts)
+from tests.site_fixture import (
+    ATTACHMENT_SECRETS,
+    REFUSED_LINKS,
+    SECRETS,
+    build_site,
+    isolated_env,
+    make_attachments_repo,
+    make_links_repo,
+    make_site_repo,
+    page,
+    site_texts,
+)
 
 FUTURE_TITLE = "FUTURE TITLE SECRET"  # an approved future revision: named on the Upcoming page only
 

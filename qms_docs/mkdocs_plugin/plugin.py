@@ -88,7 +88,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """MkDocs gets the headings and a short placeholder per HTML block: it passes raw HTML blocks through
         unchanged anyway, and parsing them again would cost half the build (see `on_page_content`)."""
-        chunks, blocks = markdown.split("\n\n"), []
+        chunks, blocks = markdown.split("\n\n"), list[str]()
         for n, chunk in enumerate(chunks):
             if chunk.startswith("<"):
                 chunks[n] = f"{self.token}x{len(blocks)}"
