@@ -23,7 +23,7 @@ import posixpath
 import re
 import uuid
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,8 +163,20 @@ class _Finish(Treeprocessor):  # type: ignore[misc]
             raw = str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else ""
             return html.unescape(re.sub(r"<[^>]*>", "", raw))
 
-        text: str = HTML_PLACEHOLDER_RE.sub(unstash, "".join(el.itertext()))
+        text: str = HTML_PLACEHOLDER_RE.sub(unstash, "".join(_visible_text(el)))
         return text.replace(AMP_SUBSTITUTE, "&")
+
+
+def _visible_text(el: etree.Element) -> Iterator[str]:
+    """The text of `el`, without the permalink the toc extension adds (`¶`): the builder adds its own."""
+    if "headerlink" in (el.get("class") or "").split():
+        return
+    if el.text:
+        yield el.text
+    for child in el:
+        yield from _visible_text(child)
+        if child.tail:
+            yield child.tail
 
 
 class _FinishExtension(Extension):  # type: ignore[misc]

@@ -201,3 +201,15 @@ def test_the_tree_builds_with_zensical(both: tuple[Path, Path, Path, str], tmp_p
     texts = site_texts(tree / "site")
     assert "Control of Documented Information" in texts["procedures/QP-001/index.html"]
     assert {(s, n) for n, t in texts.items() for s in SECRETS if s in t} <= {(FUTURE_TITLE, "upcoming/index.html")}
+
+
+def test_headings_keep_their_text_when_the_builder_adds_permalinks(tmp_path: Path) -> None:
+    from tests.site_fixture import SITE_YML
+
+    repo = make_site_repo(tmp_path / "repo")
+    (repo / "mkdocs.yml").write_text(SITE_YML + "markdown_extensions:\n  - toc: {permalink: true}\n", encoding="utf-8")
+    qms_render(repo, tmp_path / "tree")
+    text = (tmp_path / "tree/docs/procedures/QP-001.md").read_text(encoding="utf-8")
+    assert "\n# Control of Documented Information\n" in text and "\n## Steps\n" in text and "para" not in text
+    html = page(build_site(repo, tmp_path / "site"), "procedures/QP-001")
+    assert re.search(r'<h2 id="steps">Steps<a class="headerlink" href="#steps" title="[^"]*">&para;</a></h2>', html)
