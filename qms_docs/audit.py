@@ -117,8 +117,16 @@ class Judge:
         pending = [(p, v, d) for p, v, d in facts.docs if claims_approval(d)]
         signed = self._signers(facts, pending)
         approved: dict[int, tuple[str, Version]] = {}  # revision -> (the approved digest, where)
-        judged = []
+        judged: list[Judged] = []
+        # The same content met again (a merge taking it unchanged from the branch where it was signed)
+        # keeps the judgement it had where it was made, under the qms.yml in force there: the merge's
+        # first parent may not know the roles the branch was (trustedly) given meanwhile.
+        seen: dict[str | None, Judged] = {}
         for position, version, doc in pending:
+            if version.blob in seen:
+                earlier = seen[version.blob]
+                judged.append(Judged(version, doc, earlier.problems, earlier.added_by, earlier.config))
+                continue
             config = self.policies.at(version.commit)
             if isinstance(config, str):
                 problem = Problem("QMS023", None, None, f"the qms.yml in force is unusable, so no role can be "
@@ -132,6 +140,7 @@ class Judge:
                 sigs = {n: self._signature(n, v, signed) for n, v in added.items()}
                 problems = judge(doc, RevisionFacts(config, sigs, frozenset(authors), authored_in=authors))
             judged.append(Judged(version, doc, tuple(problems), added, config))
+            seen[version.blob] = judged[-1]
         return judged
 
     def _signature(self, n: int, added: Version, signed: Mapping[str, frozenset[str]]) -> SignatureFacts:
@@ -217,7 +226,7 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
         for judged in judge_.lineage(versions):
             if judged.doc.status is Status.APPROVED or judged.counts:
                 verified.add((key, judged.doc.revision))
-                ids.add(judged.doc.id or key)
+                ids.add(judged.doc.key or key)  # a translation is a document of its own (SPEC 8)
             for dedupe, failure in _failures(judged, key, position):
                 if dedupe not in failures or failure.position < failures[dedupe].position:
                     failures[dedupe] = failure

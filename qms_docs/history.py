@@ -112,7 +112,7 @@ class History:
             candidates = ended[self.lineages[key][0].commit.sha]
             for old in candidates:
                 before = self.document(self.lineages[old][-2])
-                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.id == before.id:
+                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.key == before.key:
                     self.lineages[old] = self.lineages[old][:-1] + self.lineages.pop(key)
                     candidates.remove(old)
                     break
@@ -200,14 +200,15 @@ class History:
         return None
 
     def keys_by_id(self) -> dict[str, list[str]]:
-        """Document id -> lineage keys that have carried it (one, unless a file was re-created)."""
+        """Document key (id; `ID@LANG` for a translation) -> lineage keys that have carried it (one,
+        unless a file was re-created)."""
         ids: dict[str, list[str]] = {}
         for key, versions in self.lineages.items():
             seen = []
             for version in versions:
                 doc = self.document(version)
-                if isinstance(doc, Document) and doc.id and doc.id not in seen:
-                    seen.append(doc.id)
+                if isinstance(doc, Document) and doc.id and doc.key not in seen:
+                    seen.append(doc.key)
             for doc_id in seen:
                 ids.setdefault(doc_id, []).append(key)
         return ids

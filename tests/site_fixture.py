@@ -201,9 +201,9 @@ def make_attachments_repo(repo: Path, outside: Path) -> Path:
                   folder + "evil.html": "<script>SCRIPT-IN-HTML</script>",
                   folder + "diagram.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>SCRIPT-IN-SVG</script></svg>",
                   folder + "img/code-only.png": "CODE-BLOCK-ONLY", folder + "notes.txt": "UNLINKED-TEXT"},
-           "QP-001's files", date="2026-02-01T09:00:00Z")
-    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY)}, "QP-001",
-                  date="2026-02-01T10:00:00Z")
+           "QP-001: its files", date="2026-02-01T09:00:00Z")
+    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY)},
+                  "QP-001 with its files", date="2026-02-01T10:00:00Z")
     draft = make_document("QP-001", revision=2, status="draft",
                           body=ATTACHED_BODY + "\n![new](img/draft-only.png)\n")
     commit(repo, {doc_path("QP-001"): draft, folder + "img/flow.png": "PNG-DRAFT-BYTES",

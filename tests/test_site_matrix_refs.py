@@ -56,8 +56,8 @@ def test_the_built_matrix_reads_exclusions_from_qms_yml(qms_repo: Path, tmp_path
     from tests.site_fixture import SITE_YML
 
     qms_yml = QMS_YML + f'exclusions:\n  "8.3": "{WHY}"\n'
-    commit(qms_repo, {"qms.yml": qms_yml, "mkdocs.yml": SITE_YML}, "exclusions")
-    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", clauses=["7.5"])}, "QP-001")
+    commit(qms_repo, {"qms.yml": qms_yml, "mkdocs.yml": SITE_YML,
+                      doc_path("QP-001"): make_document("QP-001", clauses=["7.5"])}, "QP-001")
     html = page(build_site(qms_repo, tmp_path / "site"), "clause-matrix")
     assert row(html, "8.3.4").startswith('<tr class="qms-excluded">') and WHY in row(html, "8.3.4")
 
@@ -66,7 +66,8 @@ def test_references_to_documents_not_in_force_are_marked_not_issued(qms_repo: Pa
     from tests.site_fixture import SITE_YML
 
     body = "# Purchasing\n\nSee QP-002 (a draft), QP-009 (no such file), ISO-9001 and ABC-123 (not ours), QP-001.\n"
-    commit(qms_repo, {"mkdocs.yml": SITE_YML, doc_path("QP-002"): make_document("QP-002", status="draft")}, "QP-002")
+    commit(qms_repo, {"mkdocs.yml": SITE_YML, doc_path("QP-002"): make_document("QP-002", status="draft")},
+           "QP-002 draft")
     commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body, references=["QP-002"])}, "QP-001")
     html = page(build_site(qms_repo, tmp_path / "site"), "procedures/QP-001")
     mark = ('<span class="qms-not-issued" title="No revision of {0} is in force">{0} '
