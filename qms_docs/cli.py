@@ -361,6 +361,16 @@ def verify_pdf(file: Path, repo: Path | None) -> None:
     _emit(text)
     sys.exit(code)
 
+@cli.command(name="render")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An empty folder (or an earlier render) for the Markdown tree and its mkdocs.yml.")
+@repo_option
+def render_(out: Path, repo: Path | None) -> None:
+    """Write the manual as in force as a plain Markdown tree that MkDocs builds without the plugin."""
+    from qms_docs.commands import render as command
+
+    _emit(command.run(_root(repo), out) + "\n")
+
 
 def main() -> int:
     """The console script. After the command, the objects left (a thousand parsed documents) are moved

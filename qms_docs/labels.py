@@ -77,6 +77,20 @@ class Labels:
     printed_copies: str = "Printed copies are uncontrolled."
     no_document_in_force: str = "No document is in force yet."
     latest: str = "Latest revisions in force"
+    # Upcoming, superseded, type index pages
+    upcoming: str = "Upcoming revisions"
+    upcoming_intro: str = ("Revisions below are approved but NOT YET IN FORCE: until their effective date, "
+                           "follow the revision in force.")
+    no_upcoming: str = "No approved revision is waiting for its effective date."
+    not_yet_in_force: str = "Not yet in force"
+    effective_from: str = "Effective from"
+    withdrawal: str = "Withdrawal"
+    superseded: str = "Superseded"
+    superseded_notice: str = "Revision {revision} of {id} was in force from {start} until {end}. Do not use it."
+    superseded_title: str = "{id} revision {revision} (superseded)"
+    in_force_is: str = "The revision in force is"
+    in_force_revision: str = "revision {revision}"
+    type_intro: str = "{count} documents of this type in force on {today}. Select a column heading to sort."
     # Print
     uncontrolled: str = "Uncontrolled copy when printed"
     printed: str = "printed"

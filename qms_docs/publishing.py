@@ -38,6 +38,24 @@ class RevisionRow:
 
 
 @dataclass(frozen=True)
+class Superseded:
+    """A revision that was in force and was replaced: it keeps a permanent page, marked SUPERSEDED."""
+
+    doc: Document
+    commit: str  # short id of the commit it was published from
+    until: dt.date | None  # the effective date of the revision that replaced it
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """An approved, verified revision whose effective date has not come (NOT YET IN FORCE)."""
+
+    doc: Document
+    uri: str
+    commit: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """A published document: the effective revision and where it lives on the site."""
 
@@ -47,6 +65,7 @@ class Entry:
     doc_type: DocType
     history: tuple[RevisionRow, ...]  # newest first; the first row is the published revision
     next_review: dt.date | None
+    superseded: tuple[Superseded, ...] = ()  # newest first
 
     @property
     def id(self) -> str:
@@ -72,6 +91,7 @@ class Publication:
     notes: tuple[str, ...] = field(default=())  # what was held back, and why (for the build log)
     problems: tuple[str, ...] = field(default=())  # what is wrong in the repository (build warnings)
     root: Path = Path(".")
+    upcoming: tuple[Upcoming, ...] = ()  # by effective date, then id
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.documents}
@@ -100,7 +120,8 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
     notes = unreadable + walker.notes + _uncommitted(root, config.documents_dir)
     return Publication(config, today, head, tuple(sorted(walker.entries, key=_order)),
                        tuple(sorted(walker.archive, key=lambda w: w.doc.id or "")), tuple(notes),
-                       tuple(walker.problems), root)
+                       tuple(walker.problems), root,
+                       tuple(sorted(walker.upcoming, key=lambda u: (u.doc.effective_date or today, u.doc.id or ""))))
 
 
 def _order(entry: Entry) -> tuple[str, int, str]:
@@ -127,6 +148,7 @@ class _Walker:
         self.prefix = config.documents_dir.rstrip("/") + "/"
         self.entries: list[Entry] = []
         self.archive: list[Withdrawn] = []
+        self.upcoming: list[Upcoming] = []
         self.notes: list[str] = []
         self.problems: list[str] = []
         self.uris: dict[str, str] = {}  # site uri -> id
@@ -175,6 +197,7 @@ class _Walker:
         judged = [j for j in self.judge.lineage(versions) if j.doc.id == latest.id]
         effective = in_force(judged, self.today)
         self.held_back(latest.id, judged, effective)
+        self.upcoming.extend(self.pending(judged, effective[0].doc.revision or 0 if effective else 0))
         if effective and effective[0].doc.status is Status.OBSOLETE:
             self.archive.append(self.withdrawn(effective))
             return
@@ -189,10 +212,23 @@ class _Walker:
             return
         self.uris[uri] = latest.id
         doc_type = self.config.types[doc.type or ""]
-        self.entries.append(Entry(doc, uri, version.commit, doc_type, rows, next_review(doc, doc_type)))
+        superseded = tuple(Superseded(j.doc, j.version.commit.short, effective[n].doc.effective_date)
+                           for n, j in enumerate(effective[1:]) if j.doc.status is Status.APPROVED)
+        self.entries.append(Entry(doc, uri, version.commit, doc_type, rows, next_review(doc, doc_type), superseded))
         if latest.revision != doc.revision or latest.status is not Status.APPROVED:
             self.notes.append(f"{latest.id}: revision {latest.revision} is {self.why(latest)}; "
                               f"publishing revision {doc.revision}")
+
+    def pending(self, judged: list[Judged], floor: int) -> list[Upcoming]:
+        """Per revision above `floor`, the newest version that counts and whose date has not come."""
+        newest: dict[int, Judged] = {}
+        for j in judged:
+            d = j.doc
+            if j.counts and d.revision is not None and d.revision > floor and d.effective_date is not None \
+                    and d.effective_date > self.today:
+                newest[d.revision] = j
+        return [Upcoming(j.doc, j.version.path[len(self.prefix):], j.version.commit.short)
+                for j in (newest[n] for n in sorted(newest))]
 
     def held_back(self, doc_id: str, judged: list[Judged], effective: list[Judged]) -> None:
         """A note for each revision above the one in force that claimed approval but does not count."""

@@ -23,7 +23,7 @@ def links_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_refused_links_are_rendered_as_their_text_and_allowed_links_stay(links_repo: Path, tmp_path: Path) -> None:
     html = page(build_site(links_repo, tmp_path / "site"), "procedures/QP-002")
-    body = html[html.index('<h1 id="links"'):html.index('<section class="qms-history"')]
+    body = html[html.index('<h1 id="links"'):html.index('<h2 id="revision-history"')]
     for text in REFUSED_TEXTS:
         assert re.search(rf"<li><span[^>]*>{re.escape(text)}</span></li>", body), text
     for text, url in KEPT_LINKS.items():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from qms_docs.errors import ConfigError, QmsError, UsageError
 from qms_docs.mkdocs_plugin import guard
@@ -27,25 +30,11 @@ class _Collect(logging.Handler):
 
 def run(root: Path, site_dir: Path | None) -> str:
     """Build the site into `site_dir` (default: mkdocs.yml's site_dir); returns the summary line."""
-    config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        raise UsageError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one")
-    refused = list(guard.before_loading(config_file.read_text(encoding="utf-8", errors="replace"), root))
-    if refused:
-        raise ConfigError(f"{CONFIG_FILE}: {'; '.join(refused)}")
     from mkdocs.commands.build import build  # MkDocs costs 150 ms to import: only here
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort
 
-    logger = logging.getLogger("mkdocs")
-    collect, propagate = _Collect(), logger.propagate
-    logger.addHandler(collect)
-    logger.propagate = False
-    try:
-        try:
-            cfg = load_config(str(config_file), site_dir=str(site_dir.resolve()) if site_dir else None)
-        except (ConfigurationError, Abort) as e:
-            raise UsageError(f"{CONFIG_FILE}: {_reason(e, collect)}") from None
+    with _collected() as collect:
+        cfg = load(root, site_dir, collect)
         if "qms" not in cfg.plugins:
             raise UsageError(f"{CONFIG_FILE}: the `qms` plugin is not enabled; add it under `plugins:`")
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -58,12 +47,42 @@ def run(root: Path, site_dir: Path | None) -> str:
             raise QmsError(f"publishing failed: {_reason(e, collect)}") from None
         finally:
             cfg.plugins.on_shutdown()
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate = propagate
     count = getattr(cfg.plugins["qms"], "published", 0)
     warnings = "".join(f"warning: {line}\n" for line in collect.lines(logging.WARNING))
     return f"{warnings}published {count} documents to {cfg.site_dir}"
+
+
+@contextlib.contextmanager
+def _collected() -> Iterator[_Collect]:
+    """MkDocs' warnings and errors go to the returned handler instead of the terminal."""
+    logger = logging.getLogger("mkdocs")
+    collect, propagate = _Collect(), logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+
+
+def load(root: Path, site_dir: Path | None = None, collect: _Collect | None = None) -> Any:
+    """The repository's mkdocs.yml as MkDocs reads it, after what must be refused before reading it."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise UsageError(f"{CONFIG_FILE}: not found in {root}; run `qms init` to create one")
+    refused = list(guard.before_loading(config_file.read_text(encoding="utf-8", errors="replace"), root))
+    if refused:
+        raise ConfigError(f"{CONFIG_FILE}: {'; '.join(refused)}")
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    with contextlib.ExitStack() as stack:
+        collect = collect or stack.enter_context(_collected())
+        try:
+            return load_config(str(config_file), site_dir=str(site_dir.resolve()) if site_dir else None)
+        except (ConfigurationError, Abort) as e:
+            raise UsageError(f"{CONFIG_FILE}: {_reason(e, collect)}") from None
 
 
 def _reason(error: Exception, collect: _Collect) -> str:

@@ -28,6 +28,14 @@ CSS = """\
 .qms-badge--obsolete { background: #b71c1c; }
 .qms-badge--gap { background: #e65100; }
 .qms-badge--excluded { background: #546e7a; }
+.qms-badge--superseded { background: #6a1b9a; }
+.qms-badge--upcoming { background: #0277bd; }
+.qms-superseded { border: 2px solid #6a1b9a; border-radius: 4px; padding: .5rem .8rem; margin: 0 0 1rem;
+  font-size: .75rem; background: rgba(106, 27, 154, .08); }
+.md-typeset .qms-sortable th { cursor: pointer; user-select: none; }
+.md-typeset .qms-sortable th[aria-sort="ascending"]::after { content: " \\25B2"; }
+.md-typeset .qms-sortable th[aria-sort="descending"]::after { content: " \\25BC"; }
+.md-typeset .qms-type-index td:nth-child(n+3), .md-typeset .qms-upcoming td:nth-child(4) { white-space: nowrap; }
 .qms-badge--not-issued { background: #757575; font-size: .55rem; vertical-align: .1em; }
 .md-typeset tr.qms-gap td { background: rgba(230, 81, 0, .12); }
 .md-typeset tr.qms-excluded td { color: var(--md-default-fg-color--light); }
@@ -42,6 +50,12 @@ CSS = """\
 .md-typeset tr.qms-chapter td { font-weight: 700; }
 .qms-overdue { color: #c62828; font-weight: 700; }
 .qms-print-notice { display: none; }
+/* The plain page of a superseded revision (no theme around it). */
+.qms-plain { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; max-width: 58rem;
+  margin: 1.5rem auto; padding: 0 1rem; }
+.qms-plain table { border-collapse: collapse; width: 100%; }
+.qms-plain :is(th, td) { border: 1px solid #ccc; padding: .3em .6em; text-align: left; vertical-align: top; }
+.qms-plain .qms-control { background: #f5f5f7; border-left-color: #6a1b9a; }
 @media print {
   /* Every sheet: the notice on top; the document, revision and print date at the foot (CSS page
      margin boxes, Chromium 131+). The first sheet also carries it in the flow, for every browser. */
@@ -76,7 +90,30 @@ JS = """\
       document.documentElement.style.setProperty("--qms-print-label", cssString(label));
     }
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", stamp); } else { stamp(); }
+  function sortable() {  // a type's index page: select a column heading to sort by it (again: reverse)
+    document.querySelectorAll(".qms-sortable table").forEach(function (table) {
+      table.querySelectorAll("thead th").forEach(function (th, col) {
+        th.tabIndex = 0;
+        function sort() {
+          var up = th.getAttribute("aria-sort") !== "ascending";
+          table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", up ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          var rows = Array.from(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+            var order = x.localeCompare(y, undefined, {numeric: true});
+            return up ? order : -order;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        }
+        th.addEventListener("click", sort);
+        th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+      });
+    });
+  }
+  function ready() { stamp(); sortable(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
   window.addEventListener("beforeprint", stamp);
 })();
 """

@@ -15,10 +15,13 @@ from markupsafe import Markup
 
 from qms_docs import iso9001
 from qms_docs.labels import ENGLISH as LABELS
+from qms_docs.model.document import Document
 from qms_docs.publishing import Entry, Publication
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
-TITLES = {HOME: LABELS.home, MDL: LABELS.master_list, MATRIX: LABELS.clause_matrix, ARCHIVE: LABELS.archive}
+UPCOMING = "upcoming.md"
+TITLES = {HOME: LABELS.home, MDL: LABELS.master_list, MATRIX: LABELS.clause_matrix, ARCHIVE: LABELS.archive,
+          UPCOMING: LABELS.upcoming}
 GUARD = "---\n{}\n---\n"  # an empty front matter: MkDocs must read no metadata from a document's body
 
 Link = Callable[[str], "str | None"]  # document id -> URL relative to the current page, or None
@@ -40,16 +43,6 @@ def type_label(name: str, plural: bool = False) -> str:
     if not plural:
         return label
     return label[:-1] + "ies" if label.endswith("y") else label + "s"
-
-
-def nav(pub: Publication) -> list[dict[str, Any]]:
-    """Home, the lists, then one section per document type (in qms.yml order)."""
-    items: list[dict[str, Any]] = [{TITLES[uri]: uri} for uri in (HOME, MDL, MATRIX)]
-    for name in pub.config.types:
-        entries = [x for x in pub.documents if x.doc_type.name == name]
-        if entries:
-            items.append({type_label(name, plural=True): [{page_title(x): x.uri} for x in entries]})
-    return items
 
 
 def css_string(text: str) -> str:
@@ -100,20 +93,40 @@ def page_label(uri: str, today: dt.date) -> str:
     return LABELS.page_label.format(title=TITLES[uri], today=today)
 
 
-def control_block(entry: Entry, link: Link, unissued: Unissued) -> str:
-    """Id, title, revision, effective date, owner and the signatures of the published revision."""
+def control_block(doc: Document, commit: str, next_review: dt.date | None, link: Link, unissued: Unissued,
+                  superseded: bool = False) -> str:
+    """Id, title, revision, effective date, owner and the signatures of a published revision."""
     signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19]) for a in entry.doc.current_approvals()]
-    return _render("control_block.html", link, unissued, entry=entry, doc=entry.doc, signatures=signatures,
-                   doc_type=type_label(entry.doc_type.name))
+                            (a.digest or "")[:19]) for a in doc.current_approvals()]
+    state, css = (LABELS.superseded, "qms-badge--superseded") if superseded else (LABELS.effective, "")
+    return _render("control_block.html", link, unissued, doc_id=doc.id or "", doc=doc, signatures=signatures,
+                   doc_type=type_label(doc.type or ""), next_review=next_review, commit=commit, state=state,
+                   state_css=css)
 
 
-def revision_history(entry: Entry) -> str:
-    """Every revision of the document that became effective, newest first."""
+def revision_history(entry: Entry, href: Callable[[int], str | None] | None = None) -> str:
+    """Every revision of the document that became effective, newest first; `href` links a revision's page."""
     rows = [HistoryRow(row.revision, row.effective_date,
                        row.change_summary or (LABELS.initial_issue if row.revision == 1 else ""),
-                       "; ".join(f"{a.name} ({a.role})" for a in row.signatures if a.name)) for row in entry.history]
+                       "; ".join(f"{a.name} ({a.role})" for a in row.signatures if a.name),
+                       href(row.revision) if href else None)
+            for row in entry.history]
     return _render("revision_history.html", rows=rows)
+
+
+def superseded_notice(doc: Document, until: dt.date | None, revision: int | None, href: str) -> str:
+    """SUPERSEDED, the dates it was in force, and a link to the revision in force."""
+    return _render("superseded_notice.html", doc=doc, until=until, revision=revision, href=href)
+
+
+def upcoming(pub: Publication, link: Link) -> str:
+    """Approved, verified revisions whose date has not come, marked NOT YET IN FORCE."""
+    return _render("upcoming.html", link, upcoming=pub.upcoming)
+
+
+def type_index(heading: str, entries: list[Entry], today: dt.date, link: Link) -> str:
+    """The sortable table of a document type's documents (id, title, revision, effective date)."""
+    return _render("type_index.html", link, heading=heading, entries=entries, today=today)
 
 
 def master_list(pub: Publication, link: Link, archive_href: str, unissued: Unissued | None = None) -> str:
@@ -184,6 +197,7 @@ class HistoryRow:
     effective_date: dt.date | None
     summary: str
     signers: str
+    href: str | None = None
 
 
 @dataclass(frozen=True)

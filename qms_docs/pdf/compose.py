@@ -154,10 +154,12 @@ class Composer:
         self.md.reset()
         self.ext.page_uri, self.ext.page_id = entry.uri, entry.id
         body = Markup(self.md.convert(entry.doc.body))  # noqa: S704 (QmsMarkdown shows raw HTML as text)
-        control = _unique(pages.control_block(entry, self.link, self.unissued), "qms-control", entry.id)
+        state = state_of(entry, self.today, self.imprint.as_of, self.imprint.today)
+        control = _unique(pages.control_block(entry.doc, entry.commit.short, entry.next_review, self.link,
+                                              self.unissued, superseded=state is State.SUPERSEDED),
+                          "qms-control", entry.id)
         history = _unique(pages.revision_history(entry), "qms-revision-history", entry.id)
-        return Sheet(entry, state_of(entry, self.today, self.imprint.as_of, self.imprint.today), anchor(entry.id),
-                     control, body, history)
+        return Sheet(entry, state, anchor(entry.id), control, body, history)
 
 
 def _unique(block: str, element_id: str, doc_id: str) -> Markup:

@@ -1,0 +1,362 @@
+"""The manual as in force, as a Markdown tree that any MkDocs-1.x-compatible builder turns into the site
+(SPEC 5 `qms render`, 6). The `qms` MkDocs plugin publishes exactly these pages: it is an adapter over
+`render`, so what `qms render` writes and what `qms publish` builds cannot differ.
+
+Each page is a Markdown file that needs nothing from the builder but headings and raw HTML blocks:
+- the front matter comes from here (title, hidden table of contents, search exclusion, `robots`);
+- a document's body is converted once, here, through Python-Markdown with `QmsMarkdown` (raw HTML shown
+  as text, refused links as text, ids linked) and the builder's own extensions; every link is written as
+  the final URL relative to the page (as MkDocs would write it), so the builder has nothing to resolve;
+- the body's top-level headings, and "Revision history", are written back as Markdown headings (plain
+  text, every Markdown and HTML character escaped), so they are in the table of contents and each starts
+  its own search result; everything between them is one `<div class="qms-body">` HTML block.
+Pages: the revisions in force, a permanent page per superseded revision (`superseded/`), Home, the
+Master Document List, the clause matrix, the archive, "Upcoming revisions", and an index page per
+document type with more documents than `nav_documents_max` (the navigation then links that page instead
+of listing hundreds of documents, so a build stays linear in the number of documents)."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import uuid
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown import Markdown  # type: ignore[import-untyped]
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE  # type: ignore[import-untyped]
+
+from qms_docs.errors import ConfigError
+from qms_docs.labels import ENGLISH as LABELS
+from qms_docs.mkdocs_plugin import assets, attachments, pages
+from qms_docs.mkdocs_plugin.extension import QmsMarkdown
+from qms_docs.publishing import Entry, Publication, Superseded
+
+SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
+THEME_DIR = Path(__file__).resolve().parent / "templates" / "pages" / "theme"  # the theme override (robots)
+GENERATED = (pages.HOME, pages.MDL, pages.MATRIX, pages.ARCHIVE, pages.UPCOMING)
+NOINDEX = "noindex"
+SUPERSEDED_TEMPLATE = "qms-superseded.html"  # in THEME_DIR
+NavItem = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Options:
+    site_name: str
+    directory_urls: bool = True
+    nav_documents_max: int = 50  # a type with more documents gets an index page instead of a sidebar list
+    extensions: tuple[Any, ...] = ()  # the builder's Markdown extensions (names or instances), for bodies
+    extension_configs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    uri: str  # below the tree, e.g. "procedures/QP-001.md"
+    title: str  # as MkDocs treats titles: HTML, so escaped
+    text: str  # the Markdown file: front matter, headings and HTML blocks
+    in_nav: bool
+
+
+@dataclass(frozen=True)
+class Asset:
+    uri: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Manual:
+    pages: tuple[Page, ...]
+    files: tuple[Asset, ...]  # attachments that a rendered page links to, and the site's own CSS and script
+    nav: tuple[NavItem, ...]
+    problems: tuple[str, ...]  # refused attachments (build warnings)
+
+
+def page_url(uri: str, directory_urls: bool) -> str:
+    """The URL (relative to the site root) MkDocs gives the page built from `uri`."""
+    stem, ext = posixpath.splitext(uri)
+    if ext != ".md":
+        return uri
+    name = posixpath.basename(stem)
+    folder = posixpath.dirname(stem)
+    if name in ("index", "README"):
+        return folder + "/" if folder else ("" if directory_urls else "index.html")
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` (a site URL) as a link from the page at site URL `page`, as MkDocs writes it."""
+    base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    return (rel + "/" if rel != "." else "./") if target.endswith("/") or not target else rel
+
+
+def markdown_text(text: str) -> str:
+    """`text` as Markdown inline content that renders as exactly that text (for headings)."""
+    text = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~^=:])", r"\\\1", text)
+
+
+def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False, template: str | None = None) -> str:
+    """`hidden`: kept out of search (Material's `search.exclude`) and marked `noindex` for robots.
+    `template`: a page template of the theme override (THEME_DIR) instead of the theme's page."""
+    lines = [f"title: {json.dumps(title)}"]  # a JSON string is a YAML double-quoted scalar
+    if hide_toc:
+        lines.append("hide: [toc]")
+    if hidden:
+        lines += ["search: {exclude: true}", f"robots: {NOINDEX}"]
+    if template:
+        lines.append(f"template: {template}")
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _block(html_text: str) -> str:
+    """An HTML block: no blank line inside (a CommonMark reader would end the block there; in `<pre>` the
+    character reference reads as the space it is)."""
+    text = re.sub(r"\n(?=[ \t]*\n)", "\n&#32;", html_text.strip())
+    return text + "\n\n" if text else ""
+
+
+def _one(html_text: str) -> str:
+    """Several elements as one HTML block (a builder passes it through byte for byte)."""
+    return _block(f'<div class="qms-page">{html_text}</div>')
+
+
+class _Finish(Treeprocessor):  # type: ignore[misc]
+    """Last of all: writes each relative link as the final URL, drops `markdown` attributes (a builder's
+    md_in_html would read the escaped text again), and swaps each top-level heading for a token."""
+
+    def __init__(self, md: Markdown, body: _Body):
+        super().__init__(md)
+        self.body = body
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            el.attrib.pop("markdown", None)
+            name = "href" if el.tag == "a" else "src" if el.tag == "img" else None
+            if name and name in el.attrib:
+                url = self.body.final(el.attrib[name].replace(AMP_SUBSTITUTE, "&"))
+                if url is None:
+                    el.tag, el.text = "span", el.text if el.tag == "a" else el.attrib.get("alt", "")
+                    el.attrib.clear()
+                else:
+                    el.attrib[name] = url
+        for n, el in enumerate(list(root)):
+            if re.fullmatch(r"h[1-6]", el.tag):
+                self.body.headings.append((int(el.tag[1]), self._text(el)))
+                token = etree.Element("p")
+                token.text = f"{self.body.token}-{len(self.body.headings) - 1}"
+                root.remove(el)
+                root.insert(n, token)
+
+    def _text(self, el: etree.Element) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def unstash(m: re.Match[str]) -> str:
+            raw = str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else ""
+            return html.unescape(re.sub(r"<[^>]*>", "", raw))
+
+        text: str = HTML_PLACEHOLDER_RE.sub(unstash, "".join(_visible_text(el)))
+        return text.replace(AMP_SUBSTITUTE, "&")
+
+
+def _visible_text(el: etree.Element) -> Iterator[str]:
+    """The text of `el`, without the permalink the toc extension adds (`¶`): the builder adds its own."""
+    if "headerlink" in (el.get("class") or "").split():
+        return
+    if el.text:
+        yield el.text
+    for child in el:
+        yield from _visible_text(child)
+        if child.tail:
+            yield child.tail
+
+
+class _FinishExtension(Extension):  # type: ignore[misc]
+    def __init__(self, body: _Body):
+        super().__init__()
+        self.body = body
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_Finish(md, self.body), "qms_finish", 0)
+
+
+class _Body:
+    """Converts document bodies (one Markdown instance for the whole manual)."""
+
+    def __init__(self, options: Options, ext: QmsMarkdown, urls: dict[str, str]):
+        self.options, self.ext, self.urls = options, ext, urls  # urls: tree uri -> site URL
+        self.token = "qms-heading-" + uuid.uuid4().hex
+        self.headings: list[tuple[int, str]] = []
+        self.page_url = ""
+        self.files = True  # whether links to attachments are kept (not on superseded pages)
+        self.attachments: set[str] = set()  # the files revisions in force may link to
+        names = [e for e in options.extensions if not isinstance(e, QmsMarkdown)]
+        self.md = Markdown(extensions=[*names, ext, _FinishExtension(self)],
+                           extension_configs=dict(options.extension_configs))
+
+    def final(self, url: str) -> str | None:
+        """The final URL of a link written in the body; None when the link must become text."""
+        uri = attachments.target(self.ext.page_uri, url)
+        if uri is None:
+            return url
+        parts = urlsplit(url)
+        suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        if uri in self.urls:
+            target = self.urls[uri]
+        elif uri in self.attachments:
+            if not self.files:
+                return None
+            target = uri
+        else:
+            return url  # not a page or file of the site: as written (MkDocs does the same)
+        return relative_url(target, self.page_url) + suffix
+
+    def convert(self, source_uri: str, page_uri: str, body: str, files: bool = True) -> str:
+        """The body as Markdown for the tree: headings, and HTML blocks between them."""
+        self.ext.page_uri, self.page_url, self.files = source_uri, self.urls[page_uri], files
+        self.headings = []
+        linked = set(self.ext.linked)
+        self.md.reset()
+        out = self.md.convert(body)
+        if not files:
+            self.ext.linked = linked  # a superseded page publishes no attachment
+        parts = re.split(rf"<p>{self.token}-(\d+)</p>", out)
+        text = []
+        for n, part in enumerate(parts):
+            if n % 2:
+                level, heading = self.headings[int(part)]
+                text.append("#" * level + " " + markdown_text(heading) + "\n\n")
+            elif part.strip():
+                text.append(_block(f'<div class="qms-body">\n{part.strip()}\n</div>'))
+        return "".join(text)
+
+
+class _Renderer:
+    def __init__(self, pub: Publication, options: Options, taken: frozenset[str]):
+        self.pub, self.options = pub, options
+        self.entries = {x.uri: x for x in pub.documents}
+        self.superseded = {_superseded_uri(x.id, s): (x, s) for x in pub.documents for s in x.superseded}
+        self.types = {name: [x for x in pub.documents if x.doc_type.name == name] for name in pub.config.types}
+        self.indexes = {name: f"{TYPES_DIR}/{name}.md" for name, xs in self.types.items()
+                        if len(xs) > options.nav_documents_max}
+        generated = [*GENERATED, *self.indexes.values(), *self.superseded]
+        clash = sorted(set(self.entries) & set(generated) | set(self.entries) & set(taken))
+        if clash:
+            raise ConfigError(f"{', '.join(clash)} is a generated page; move that document into a folder")
+        uris = [*self.entries, *generated]
+        self.urls = {u: page_url(u, options.directory_urls) for u in uris}
+        self.targets = {x.id: x.uri for x in pub.documents} | {w.doc.id: pages.ARCHIVE for w in pub.archive if w.doc.id}
+        self.ext = QmsMarkdown()
+        self.ext.targets = self.targets
+        self.ext.unissued = self.unissued
+        self.body = _Body(options, self.ext, self.urls)
+        self.chosen, self.problems = attachments.collect(pub.root, pub.config.documents_dir, pub.documents,
+                                                         set(uris) | set(taken) | {assets.CSS_URI, assets.JS_URI})
+        self.body.attachments = {a.uri for a in self.chosen}
+
+    def unissued(self, doc_id: str) -> bool:
+        return doc_id not in self.targets and self.pub.config.type_for_id(doc_id) is not None
+
+    def link_from(self, uri: str) -> Callable[[str], str | None]:
+        def link(doc_id: str) -> str | None:
+            target = self.targets.get(doc_id)
+            return None if target is None or target == uri else relative_url(self.urls[target], self.urls[uri])
+        return link
+
+    def href(self, uri: str, target: str) -> str:
+        return relative_url(self.urls[target], self.urls[uri])
+
+    def document(self, entry: Entry) -> Page:
+        uri, link, today = entry.uri, self.link_from(entry.uri), self.pub.today
+        older = {s.doc.revision: _superseded_uri(entry.id, s) for s in entry.superseded}
+
+        def revision_href(revision: int) -> str | None:
+            return self.href(uri, older[revision]) if revision in older else None
+
+        title = pages.page_title(entry)
+        text = (front_matter(title) + _block(pages.print_notice(pages.document_label(entry), today))
+                + _block(pages.control_block(entry.doc, entry.commit.short, entry.next_review, link, self.unissued))
+                + self.body.convert(uri, uri, entry.doc.body)
+                + "## " + markdown_text(LABELS.revision_history) + "\n\n"
+                + _block(pages.revision_history(entry, revision_href)))
+        return Page(uri, title, text, self.options.nav_documents_max >= len(self.types[entry.doc_type.name]))
+
+    def superseded_page(self, uri: str, entry: Entry, old: Superseded) -> Page:
+        doc = old.doc
+        title = html.escape(LABELS.superseded_title.format(id=entry.id, revision=doc.revision))
+        label = LABELS.document_label.format(id=entry.id, revision=doc.revision)
+        text = (front_matter(title, hidden=True, template=SUPERSEDED_TEMPLATE) + _block(pages.print_notice(label, self.pub.today))
+                + _block(pages.superseded_notice(doc, old.until, entry.doc.revision, self.href(uri, entry.uri)))
+                + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True))
+                + self.body.convert(entry.uri, uri, doc.body, files=False))
+        return Page(uri, title, text, False)
+
+    def generated(self, uri: str) -> Page:
+        pub, link, today = self.pub, self.link_from(uri), self.pub.today
+        title = html.escape(pages.TITLES[uri])
+        notice = pages.print_notice(pages.page_label(uri, today), today)
+        if uri == pages.MDL:
+            content = pages.master_list(pub, link, self.href(uri, pages.ARCHIVE), self.unissued)
+        elif uri == pages.MATRIX:
+            content = pages.clause_matrix(pub, link, self.unissued)
+        elif uri == pages.ARCHIVE:
+            content = pages.archive(pub)
+        elif uri == pages.UPCOMING:
+            content = pages.upcoming(pub, link)
+        else:
+            hrefs = {u: self.href(uri, u) for u in GENERATED}
+            content = pages.home(pub, link, hrefs, self.options.site_name, self.unissued)
+        hidden = uri == pages.UPCOMING  # nothing there is in force: not in search, not indexed
+        in_nav = uri not in (pages.ARCHIVE, pages.UPCOMING) or (uri == pages.UPCOMING and bool(pub.upcoming))
+        return Page(uri, title, front_matter(title, hide_toc=True, hidden=hidden) + _block(notice) + _one(content),
+                    in_nav)
+
+    def type_page(self, name: str, uri: str) -> Page:
+        heading = pages.type_label(name, plural=True)
+        today = self.pub.today
+        content = pages.type_index(heading, self.types[name], today, self.link_from(uri))
+        notice = pages.print_notice(LABELS.page_label.format(title=heading, today=today), today)
+        return Page(uri, html.escape(heading), front_matter(html.escape(heading), hide_toc=True)
+                    + _block(notice) + _one(content), True)
+
+    def nav(self) -> tuple[NavItem, ...]:
+        """Home, the lists, upcoming revisions (when there are), then one section per type (qms.yml order):
+        its documents, or its index page when it has more than `nav_documents_max`."""
+        first = [pages.HOME, pages.MDL, pages.MATRIX] + ([pages.UPCOMING] if self.pub.upcoming else [])
+        items: list[NavItem] = [{pages.TITLES[u]: u} for u in first]
+        for name, entries in self.types.items():
+            if name in self.indexes:
+                items.append({pages.type_label(name, plural=True): self.indexes[name]})
+            elif entries:
+                items.append({pages.type_label(name, plural=True): [{pages.page_title(x): x.uri} for x in entries]})
+        return tuple(items)
+
+    def render(self) -> Manual:
+        out = [self.generated(uri) for uri in GENERATED]
+        out += [self.type_page(name, uri) for name, uri in self.indexes.items()]
+        out += [self.document(x) for x in self.pub.documents]
+        out += [self.superseded_page(uri, x, s) for uri, (x, s) in self.superseded.items()]
+        wanted = [a for a in self.chosen if a.uri in self.ext.linked]
+        files = [Asset(a.uri, data) for a, data in attachments.read(self.pub.root, wanted)]
+        files += [Asset(assets.CSS_URI, assets.CSS.encode()), Asset(assets.JS_URI, assets.JS.encode())]
+        return Manual(tuple(out), tuple(files), self.nav(), tuple(self.problems))
+
+
+def _superseded_uri(doc_id: str, old: Superseded) -> str:
+    return f"{SUPERSEDED_DIR}/{doc_id}-r{old.doc.revision}.md"
+
+
+def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:
+    """Every page of the manual as in force, the files its pages link to, and the navigation.
+
+    `taken` are paths the builder already serves (a theme's files): neither a page nor an attachment
+    may replace one."""
+    return _Renderer(pub, options, frozenset(taken)).render()
