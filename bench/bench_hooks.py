@@ -80,8 +80,8 @@ def staged_clone(repo: Path, where: Path, name: str, new_document: bool) -> Path
 
 def provenance(repo: Path, ranges: Sequence[int], runs: int) -> dict[int, float]:
     """Seconds spent judging the commits of the range (inside `qms check --base HEAD~N`) for each range."""
-    from qms_docs import snapshot
-    from qms_docs.commands import change_check
+    from qms_docs.changes import compare as change_check
+    from qms_docs.gitio import snapshots as snapshot
 
     spent: list[float] = []
     real = change_check.judge_range

@@ -108,9 +108,9 @@ def new(type_name: str, title: str, repo: Path | None) -> None:
 @repo_option
 def check(staged: bool, base: str | None, head: str | None, fmt: str, repo: Path | None) -> None:
     """Run the rules; exit 1 if any error is found."""
-    from qms_docs import engine
     from qms_docs.commands import check as command
-    from qms_docs.report import FORMATS
+    from qms_docs.formats import FORMATS
+    from qms_docs.rules import engine
 
     findings = command.run(_root(repo), _today(), staged=staged, head=head, base=base)
     _emit(FORMATS[fmt](findings))
@@ -327,8 +327,8 @@ def pdf(doc_id: str | None, manual: bool, out: Path | None, lang: str | None, as
     from qms_docs.clock import now_utc
     from qms_docs.commands import pdf as command
     from qms_docs.errors import UsageError
-    from qms_docs.pdf.compose import Copy
-    from qms_docs.pdf.copies import check_holder
+    from qms_docs.publishing.pdf.compose import Copy
+    from qms_docs.publishing.pdf.copies import check_holder
 
     if (copy_no is None) != (issued_to is None):
         raise UsageError("--copy-no and --issued-to go together")

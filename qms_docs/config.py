@@ -7,15 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from qms_docs.errors import ConfigError
-from qms_docs.model import safeyaml
-from qms_docs.model.document import MAX_REVIEW_MONTHS, Document
-from qms_docs.model.yamlerror import describe
+from qms_docs.parsing import safeyaml
+from qms_docs.parsing.yamlerror import describe
 
+if TYPE_CHECKING:
+    from qms_docs.model.document import Document
+
+MAX_REVIEW_MONTHS = 1200  # 100 years; a longer interval leaves the calendar (date arithmetic overflows)
 CONFIG_FILE = "qms.yml"
 MAX_CONFIG_SIZE = 1024 * 1024
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")

@@ -27,7 +27,7 @@ def with_qms_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def shims() -> dict[str, str]:
     """The committed hook shims, as `qms init` writes them."""
-    from qms_docs.commands.init import template
+    from qms_docs.templates import template
 
     return {f"hooks/{name}": template(f"hooks/{name}").decode("utf-8") for name in HOOK_NAMES}
 

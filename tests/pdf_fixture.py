@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from qms_docs.pdf.render import weasyprint_missing
+from qms_docs.publishing.pdf.render import weasyprint_missing
 
 _MISSING = weasyprint_missing()
 needs_weasyprint = pytest.mark.skipif(_MISSING is not None, reason=f"WeasyPrint is absent: {_MISSING}")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qms_docs import engine, snapshot
 from qms_docs.commands import check
 from qms_docs.config import parse_config
 from qms_docs.hooks.commit_msg import clean_message
+from qms_docs.model.snapshot import Snapshot
+from qms_docs.rules import engine
 from qms_docs.rules.base import Context
 from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.facts import ChangeFacts, CommitMessage, RefChange
@@ -226,7 +227,7 @@ def test_an_uncommitted_signature_is_judged_when_it_is_committed(qms_repo: Path,
 # QMS050 and QMS060: facts from the hooks ------------------------------------------------------------
 
 def run_rule(code: str, facts: ChangeFacts) -> list[tuple[str, str, int | None]]:
-    ctx = Context(snapshot.Snapshot("test", parse_config(QMS_YML), ()), TODAY, None, facts)
+    ctx = Context(Snapshot("test", parse_config(QMS_YML), ()), TODAY, None, facts)
     return [(f.code, f.path, f.line) for f in engine.run(ctx, [r for r in CHANGE_RULES if r.code == code])]
 
 

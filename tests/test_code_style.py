@@ -68,3 +68,44 @@ def test_the_commands_that_commit_do_load_gitpython(qms_repo: Path) -> None:
     """The declared dependency is used where it belongs: `qms init` creates the repository through it."""
     assert "git" in _imported(["init", str(qms_repo.parent / "fresh")], qms_repo.parent)
     assert (qms_repo.parent / "fresh" / ".git").is_dir()
+
+
+def _imports(path: Path) -> list[str]:
+    """Every module a file imports at run time (module level and inside functions; not under TYPE_CHECKING)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return found
+
+
+LAYERS = {  # package -> what it must never import (issue: model and rules free of git, click and mkdocs)
+    "model": ("git", "click", "mkdocs", "qms_docs.gitio", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
+    "rules": ("git", "click", "mkdocs", "qms_docs.gitio", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
+    "signatures": ("click", "mkdocs", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
+    "parsing": ("qms_docs.model", "qms_docs.config", "qms_docs.gitio"),
+    "hooks": ("qms_docs.commands",),
+}
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_dependencies_point_down(package: str) -> None:
+    """The layout's layers: a pure package never reaches up into git, the CLI or the commands."""
+    wrong = [f"{path.relative_to(ROOT)} imports {name}" for path in sorted((ROOT / "qms_docs" / package).rglob("*.py"))
+             for name in _imports(path) if any(name == ban or name.startswith(ban + ".") for ban in LAYERS[package])]
+    assert not wrong, wrong
+
+
+def test_qms_yml_parsing_needs_no_document_model() -> None:
+    """config sits below model: the document model may use the configuration, never the other way round."""
+    wrong = [name for name in _imports(ROOT / "qms_docs" / "config.py") if name.startswith("qms_docs.model")]
+    assert not wrong, wrong

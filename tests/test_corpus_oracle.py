@@ -25,7 +25,7 @@ def test_the_oracle_digest_matches_ours_for_every_signature(make_corpus: Path, t
     out = tmp_path / "corpus"
     subprocess.run([sys.executable, str(make_corpus), str(out), "--docs", "40", "--revisions", "1"],
                    check=True, capture_output=True)
-    from qms_docs import snapshot
+    from qms_docs.gitio import snapshots as snapshot
 
     snap = snapshot.from_worktree(out)
     digests = [(a.digest, d.digest) for d in snap.documents for a in d.approvals]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from qms_docs import snapshot
 from qms_docs.cli import cli
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model.document import Status
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from qms_docs.history import History
+from qms_docs.records.history import History
 from tests.builders import PEOPLE, commit, doc_path, git, make_document
 
 

@@ -29,7 +29,7 @@ def test_the_scaffolded_site_requests_no_web_fonts(tmp_path: Path, monkeypatch: 
 
 
 def test_the_repository_shims_are_the_ones_init_writes() -> None:
-    from qms_docs.commands.init import HOOKS, template
+    from qms_docs.templates import HOOKS, template
 
     assert set(HOOK_NAMES) <= set(HOOKS) and "pre-merge-commit" in HOOKS
     for name in HOOKS:

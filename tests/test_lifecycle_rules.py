@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qms_docs import engine, snapshot
 from qms_docs.cli import cli
 from qms_docs.config import parse_config
-from qms_docs.rules import STATIC_RULES
+from qms_docs.gitio import snapshots as snapshot
+from qms_docs.model.snapshot import build
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Severity
 from tests.builders import PEOPLE, QMS_YML, commit, doc_path, git, make_document
 
@@ -23,7 +24,7 @@ QP1, FRM1 = doc_path("QP-001"), doc_path("FRM-001")
 
 
 def check(files: dict[str, str], config: str = QMS_YML, code: str | None = None) -> list[Finding]:
-    snap = snapshot.build("test", parse_config(config), [(p, t.encode()) for p, t in files.items()])
+    snap = build("test", parse_config(config), [(p, t.encode()) for p, t in files.items()])
     return engine.run(Context(snap, TODAY), [r for r in STATIC_RULES if code is None or r.code == code])
 
 

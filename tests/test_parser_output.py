@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from qms_docs.report import FORMATS
+from qms_docs.formats import FORMATS
 from qms_docs.rules.base import Finding, Severity
 from tests.builders import QMS_YML, doc_path, make_document
 

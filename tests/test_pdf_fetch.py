@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from qms_docs.pdf import fetcher, render
+from qms_docs.publishing.pdf import fetcher, render
 from tests.builders import commit_signed, doc_path, make_document
 from tests.pdf_fixture import needs_weasyprint, pypdf, qms
 

@@ -81,7 +81,7 @@ def test_front_matter_values_are_escaped_and_body_html_never_runs(built: tuple[P
 def test_a_body_cannot_set_page_metadata() -> None:
     from mkdocs.utils.meta import get_data
 
-    from qms_docs.render import front_matter
+    from qms_docs.publishing.render import front_matter
 
     markdown, meta = get_data(front_matter("QP-009 x") + "---\ntemplate: evil.html\n---\nTemplate: evil.html\n\n# Body\n")
     assert meta == {"title": "QP-009 x"} and markdown.startswith("---\ntemplate: evil.html")

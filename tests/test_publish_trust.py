@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from qms_docs.publishing import select
+from qms_docs.publishing.selection import select
 from tests.audit_history import Doc, body, tick
 from tests.builders import AUTHOR, PEOPLE, commit, doc_path, git
 from tests.site_fixture import SITE_YML, site_texts

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qms_docs.errors import GitError
-from qms_docs.publishing import select
+from qms_docs.publishing.selection import select
 from tests.builders import PEOPLE, QMS_YML, commit, commit_signed, doc_path, git, make_document
 
 TODAY = dt.date(2026, 11, 22)

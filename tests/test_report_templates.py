@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from qms_docs import audit_html, labels
-from qms_docs.audit import Failure, Outcome
+from qms_docs.publishing import labels
+from qms_docs.records import report_html as audit_html
+from qms_docs.records.verify import Failure, Outcome
 from tests.builders import commit, doc_path, make_document
 from tests.test_report import Page
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from qms_docs import engine, snapshot
 from qms_docs.config import parse_config
-from qms_docs.rules import STATIC_RULES
+from qms_docs.model.snapshot import build
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Severity
 from tests.builders import QMS_YML, make_document
 
@@ -19,7 +19,7 @@ PATH = "controlled/procedures/QP-001.md"
 
 def findings(files: dict[str, str | bytes], code: str | None = None, today: dt.date = TODAY) -> list[Finding]:
     data = [(p, t.encode("utf-8") if isinstance(t, str) else t) for p, t in files.items()]
-    ctx = Context(snapshot.build("test", CONFIG, data), today)
+    ctx = Context(build("test", CONFIG, data), today)
     rules = [r for r in STATIC_RULES if code is None or r.code == code]
     return engine.run(ctx, rules)
 

@@ -10,7 +10,7 @@ import pytest
 
 from qms_docs.config import Config
 from qms_docs.mkdocs_plugin import pages
-from qms_docs.publishing import select
+from qms_docs.publishing.selection import select
 from tests.builders import QMS_YML, commit, commit_signed, doc_path, make_document
 from tests.site_fixture import build_site, page
 from tests.test_publishing import TODAY

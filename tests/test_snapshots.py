@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from qms_docs import snapshot
 from qms_docs.commands import check
+from qms_docs.gitio import snapshots as snapshot
 from tests.builders import commit, doc_path, git, make_document
 
 TODAY = dt.date(2026, 11, 22)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from qms_docs.publishing import select
+from qms_docs.publishing.selection import select
 from tests.builders import PEOPLE, QMS_YML, commit, commit_signed, doc_path, git, make_document
 from tests.site_fixture import build_site, make_site_repo, site_texts
 

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qms_docs import engine
 from qms_docs.cli import cli
 from qms_docs.config import parse_config
 from qms_docs.model.digest import content_digest
 from qms_docs.model.frontmatter import parse
-from qms_docs.rules import STATIC_RULES
+from qms_docs.model.snapshot import build
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Severity
-from qms_docs.snapshot import build
 from tests.builders import QMS_YML, make_document
 
 LANGUAGES = "languages: {default: en, available: [nb, tr], required: [nb]}\n"

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
-from qms_docs import engine
 from qms_docs.changes.past import Past, revision_past
 from qms_docs.changes.steps import Load, StepChanges, new_entries, step_changes
 from qms_docs.config import Config
@@ -32,14 +31,16 @@ from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Change, Commit
 from qms_docs.gitio.signatures import verified_signers
+from qms_docs.gitio.snapshots import INDEX
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
+from qms_docs.model.snapshot import Snapshot
+from qms_docs.rules import engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
-from qms_docs.snapshot import INDEX, Snapshot
 
 PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 

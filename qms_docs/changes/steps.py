@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from qms_docs.errors import DocumentError
 from qms_docs.gitio.log import Change
 from qms_docs.model.document import Approval, Document
+from qms_docs.model.snapshot import is_document
 from qms_docs.rules.revisions import LOCKED
-from qms_docs.snapshot import is_document
 
 Load = Callable[[str, str], Document | DocumentError | None]  # (path, blob id) -> the parsed file
 

@@ -9,13 +9,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from qms_docs import snapshot
 from qms_docs.errors import DocumentError, QmsError, UsageError
 from qms_docs.files import locked, write_atomic
 from qms_docs.gitio import runner
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model import edit
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import decode, parse
+from qms_docs.model.snapshot import Snapshot
 
 
 @contextlib.contextmanager
@@ -28,7 +29,7 @@ def editing(root: Path) -> Iterator[None]:
         yield
 
 
-def find(root: Path, doc_id: str, lang: str | None = None) -> tuple[snapshot.Snapshot, Document]:
+def find(root: Path, doc_id: str, lang: str | None = None) -> tuple[Snapshot, Document]:
     """The working-tree snapshot and the one document with this id (case-insensitive as a fallback):
     the source document, or with `lang` its translation into that language (SPEC 8)."""
     snap = snapshot.from_worktree(root)

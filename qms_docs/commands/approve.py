@@ -21,7 +21,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from qms_docs import engine, snapshot
 from qms_docs.commands import _documents
 from qms_docs.config import Config, DocType
 from qms_docs.errors import GitError, QmsError, UsageError
@@ -29,7 +28,8 @@ from qms_docs.files import write_atomic
 from qms_docs.gitio import commit as gitcommit
 from qms_docs.gitio import repo as gitrepo
 from qms_docs.model.document import Document, Meaning, Status
-from qms_docs.rules import STATIC_RULES
+from qms_docs.model.snapshot import Snapshot
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Severity
 
 VOIDED = ("QMS021", "QMS022")  # stale signatures: removed when the new one is added
@@ -60,7 +60,7 @@ def check_status(doc: Document, config: Config) -> int:
     return doc.revision
 
 
-def check_rules(snap: snapshot.Snapshot, doc: Document, today: dt.date) -> None:
+def check_rules(snap: Snapshot, doc: Document, today: dt.date) -> None:
     """Refuse while the static rules find an error in this document (other than void signatures)."""
     findings = [f for f in engine.run(Context(snap, today), STATIC_RULES)
                 if f.path == doc.path and f.severity is Severity.ERROR and f.code not in VOIDED]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from qms_docs import engine, snapshot
-from qms_docs.branches import note_unguarded
+from qms_docs.changes.branches import note_unguarded
 from qms_docs.errors import UsageError
-from qms_docs.rules import STATIC_RULES
+from qms_docs.gitio import snapshots as snapshot
+from qms_docs.model.snapshot import Snapshot
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding
 
 
-def load_head(root: Path, *, staged: bool = False, head: str | None = None) -> snapshot.Snapshot:
+def load_head(root: Path, *, staged: bool = False, head: str | None = None) -> Snapshot:
     if staged and head:
         raise UsageError("use either --staged or --head, not both")
     if staged:
@@ -30,6 +31,6 @@ def run(root: Path, today: dt.date, *, staged: bool = False, head: str | None = 
         note_unguarded(root, current.config.protected_branches)
     if base is None:
         return engine.run(Context(current, today), STATIC_RULES)
-    from qms_docs.commands.change_check import run as check_change  # history reading: only when needed
+    from qms_docs.changes.compare import run as check_change  # history reading: only when needed
 
     return check_change(root, current, base, today)

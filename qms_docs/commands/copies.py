@@ -9,9 +9,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from qms_docs import publishing
-from qms_docs.pdf import copies
-from qms_docs.pdf.manifest import Verdict
+from qms_docs.publishing import selection as publishing
+from qms_docs.publishing.pdf import copies
+from qms_docs.publishing.pdf.manifest import Verdict
 
 
 def run(root: Path, today: dt.date, outstanding: bool, fmt: str) -> tuple[int, str]:

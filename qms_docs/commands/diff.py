@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qms_docs import redline
 from qms_docs.model.document import document_key
-from qms_docs.trail import open_trail
+from qms_docs.records import redline
+from qms_docs.records.trail import open_trail
 
 
 def run(root: Path, doc_id: str, a: int, b: int, *, word: bool, lang: str | None = None) -> str:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qms_docs import evidence
 from qms_docs.gitio import log as gitlog
 from qms_docs.model.document import document_key, split_key
-from qms_docs.trail import Trail, open_trail
+from qms_docs.records import evidence
+from qms_docs.records.trail import Trail, open_trail
 
 
 def collect(trail: Trail) -> dict[str, Any]:

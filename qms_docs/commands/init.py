@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
-from qms_docs import branches
+from qms_docs.changes import branches
 from qms_docs.config import CONFIG_FILE, parse_config
 from qms_docs.errors import ConfigError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import repo as gitrepo
+from qms_docs.templates import HOOKS, template
 
-HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "pre-receive")
 SCAFFOLD = {  # file in the repository -> template
     "qms.yml": "qms.yml",
     "mkdocs.yml": "mkdocs.yml",
@@ -20,10 +19,6 @@ SCAFFOLD = {  # file in the repository -> template
     "controlled/.gitkeep": "controlled.gitkeep",
     **{f"hooks/{h}": f"hooks/{h}" for h in HOOKS},
 }
-
-
-def template(name: str) -> bytes:
-    return resources.files("qms_docs.templates").joinpath("scaffold", name).read_bytes()
 
 
 @dataclass(frozen=True)

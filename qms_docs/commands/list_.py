@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qms_docs import snapshot
 from qms_docs.clock import today
+from qms_docs.formats import tables
+from qms_docs.formats.fit import Column, as_fitted_grid
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model.document import Status
-from qms_docs.model.review import next_review
-from qms_docs.report import tables
-from qms_docs.report.fit import Column, as_fitted_grid
+from qms_docs.records.review import next_review
 from qms_docs.rules.translations import in_language, translation_states
 
 COLUMNS = ("id", "title", "type", "revision", "status", "effective_date", "owner", "next_review")

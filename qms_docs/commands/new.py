@@ -10,12 +10,13 @@ from pathlib import Path
 
 import yaml
 
-from qms_docs import snapshot
 from qms_docs.config import Config, DocType, load_config
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
+from qms_docs.gitio import snapshots as snapshot
+from qms_docs.model.snapshot import Snapshot
 
 
 def next_id(doc_type: DocType, used: set[str]) -> str:
@@ -44,7 +45,7 @@ def ids_on_branches(root: Path, doc_type: DocType, documents_dir: str) -> set[st
     return set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}\b", out.decode("utf-8", "replace")))
 
 
-def folder_for(doc_type: DocType, snap: snapshot.Snapshot, config: Config) -> str:
+def folder_for(doc_type: DocType, snap: Snapshot, config: Config) -> str:
     """The folder most documents of the type already live in, else the type's plural."""
     folders = Counter(str(Path(d.path).parent) for d in snap.documents if d.type == doc_type.name)
     if folders:

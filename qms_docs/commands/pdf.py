@@ -14,7 +14,6 @@ from pathlib import Path
 
 import yaml
 
-from qms_docs import publishing
 from qms_docs.commands._documents import editing
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.files import write_atomic
@@ -22,9 +21,10 @@ from qms_docs.gitio import commit as gitcommit
 from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import attachments
-from qms_docs.pdf import compose, copies, manifest, render
-from qms_docs.pdf.fetcher import image_type
-from qms_docs.publishing import Entry, Publication
+from qms_docs.publishing import selection as publishing
+from qms_docs.publishing.pdf import compose, copies, manifest, render
+from qms_docs.publishing.pdf.fetcher import image_type
+from qms_docs.publishing.selection import Entry, Publication
 
 
 @dataclass(frozen=True)

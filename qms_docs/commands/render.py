@@ -2,7 +2,7 @@
 
 The tree needs no qms plugin: `mkdocs build` (MkDocs 1.x, theme material, search) or any builder that
 reads an MkDocs 1.x configuration (Zensical) builds it. The pages are exactly those the plugin
-publishes (`qms_docs.render`). Its mkdocs.yml is the repository's (theme, Markdown extensions, site
+publishes (`qms_docs.publishing.render`). Its mkdocs.yml is the repository's (theme, Markdown extensions, site
 settings; tags such as `!!python/name:` kept as written) with `docs_dir: docs`, the plugins reduced to
 search (and offline), the theme override that marks superseded and upcoming pages `noindex`, the site's
 stylesheet and script, and the generated navigation.
@@ -20,10 +20,12 @@ from typing import Any
 
 import yaml
 
-from qms_docs import clock, publishing, render
+from qms_docs import clock
 from qms_docs.commands import publish
 from qms_docs.errors import ConfigError, IOFailure, UsageError
 from qms_docs.mkdocs_plugin import assets, guard
+from qms_docs.publishing import render
+from qms_docs.publishing import selection as publishing
 
 MARKER = ".qms-render"
 DOCS, OVERRIDES = "docs", "overrides"

@@ -9,15 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qms_docs import audit_html, evidence, snapshot
-from qms_docs.audit import load_revisions, verify
 from qms_docs.commands import list_, review_due
 from qms_docs.commands.verify import resolve
 from qms_docs.files import write_atomic
 from qms_docs.gitio import log as gitlog
-from qms_docs.history import History, Revision
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model.document import Status
-from qms_docs.policy import Policies
+from qms_docs.records import evidence
+from qms_docs.records import report_html as audit_html
+from qms_docs.records.configs import Policies
+from qms_docs.records.history import History, Revision
+from qms_docs.records.verify import load_revisions, verify
 
 
 def subjects(root: Path, shas: list[str]) -> dict[str, str]:

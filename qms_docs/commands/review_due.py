@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from qms_docs import snapshot
+from qms_docs.formats import tables
+from qms_docs.formats.fit import Column, as_fitted_grid
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model.document import Status
-from qms_docs.model.review import next_review, review_interval
-from qms_docs.report import tables
-from qms_docs.report.fit import Column, as_fitted_grid
+from qms_docs.records.review import next_review, review_interval
 
 COLUMNS = ("id", "title", "owner", "effective_date", "due", "days_overdue")
 SHOWN = (Column("Id"), Column("Title", overflow="wrap", min_width=16),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qms_docs import snapshot
 from qms_docs.errors import QmsError
 from qms_docs.gitio import runner
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.model.document import document_key
-from qms_docs.trail import open_trail, paths_at
+from qms_docs.records.trail import open_trail, paths_at
 
 
 def run(root: Path, doc_id: str, revision: int | None, lang: str | None = None) -> bytes:

@@ -12,13 +12,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from qms_docs import publishing
 from qms_docs.commands import _documents
 from qms_docs.commands.new import render
 from qms_docs.config import Config
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.model.document import Document
+from qms_docs.publishing import selection as publishing
 from qms_docs.rules.translations import translation_file
 
 COPIED = ("id", "title", "type", "owner", "clauses", "references", "review_months")

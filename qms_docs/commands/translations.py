@@ -16,16 +16,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from qms_docs.audit import Judge
 from qms_docs.config import Config, load_config
+from qms_docs.formats import tables
+from qms_docs.formats.fit import Column, as_fitted_grid
 from qms_docs.gitio import runner
-from qms_docs.history import History
+from qms_docs.gitio.snapshots import config_at
 from qms_docs.model.document import Document, Status
-from qms_docs.policy import Policies
-from qms_docs.publishing import in_force
-from qms_docs.report import tables
-from qms_docs.report.fit import Column, as_fitted_grid
-from qms_docs.snapshot import config_at
+from qms_docs.publishing.selection import in_force
+from qms_docs.records.configs import Policies
+from qms_docs.records.history import History
+from qms_docs.records.verify import Judge
 
 CURRENT, STALE, MISSING, BROKEN = "current", "stale", "missing", "broken"
 COLUMNS = ("id", "language", "state", "revision", "translates", "source_revision", "since", "pending_revision",

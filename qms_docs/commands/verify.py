@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from qms_docs import snapshot
-from qms_docs.audit import Outcome, load_revisions, verify
 from qms_docs.errors import UsageError
 from qms_docs.gitio import runner
-from qms_docs.history import History
-from qms_docs.policy import Policies
+from qms_docs.gitio import snapshots as snapshot
+from qms_docs.records.configs import Policies
+from qms_docs.records.history import History
+from qms_docs.records.verify import Outcome, load_revisions, verify
 
 
 def resolve(root: Path, rev: str) -> str:

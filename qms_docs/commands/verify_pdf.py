@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from qms_docs import publishing
 from qms_docs.errors import io_error
-from qms_docs.pdf import manifest
+from qms_docs.publishing import selection as publishing
+from qms_docs.publishing.pdf import manifest
 
 
 def run(root: Path, file: Path, today: dt.date) -> tuple[int, str]:

@@ -8,13 +8,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from qms_docs import branches
-from qms_docs.commands.init import HOOKS, template
+from qms_docs.changes import branches
 from qms_docs.config import load_config
 from qms_docs.errors import ConfigError, QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
+from qms_docs.templates import HOOKS, template
 
 MARKER = "# qms-docs-server-hook"
 SHIM_MARKER = "qms-docs-shim"

@@ -19,14 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from qms_docs import engine
+from qms_docs.changes.staged import Staged, id_index, read_staged
 from qms_docs.changes.steps import new_entries
 from qms_docs.clock import today
 from qms_docs.gitio import changes, runner
-from qms_docs.hooks.staged import Staged, id_index, read_staged
 from qms_docs.hooks.verdict import verdict
 from qms_docs.model.document import Document
-from qms_docs.rules import STATIC_RULES
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Signature

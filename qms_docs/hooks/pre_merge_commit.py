@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from qms_docs import engine, snapshot
 from qms_docs.clock import today
 from qms_docs.gitio import runner
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules import STATIC_RULES
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context
 
 CODES = ("QMS004",)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from qms_docs.changes.push import check_updates
 from qms_docs.clock import today
 from qms_docs.gitio import changes, runner
-from qms_docs.hooks.push_check import check_updates
 from qms_docs.hooks.refs import parse_ref_updates
 
 

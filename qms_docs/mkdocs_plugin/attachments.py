@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import urls
-from qms_docs.publishing import Entry
+from qms_docs.publishing.selection import Entry
 
 ACTIVE = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml", ".xsl", ".xslt", ".svg",
                     ".svgz", ".js", ".mjs", ".swf"})

@@ -22,8 +22,8 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE  # type: ignore[import-untyped]
 
-from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.mkdocs_plugin import attachments, urls
+from qms_docs.publishing.labels import ENGLISH as LABELS
 
 # Attributes that hold a URL; `srcset` (a list of URLs) is always dropped.
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",

@@ -1,6 +1,6 @@
 """HTML of the generated pages and blocks, from the Jinja templates in qms_docs/templates/pages
 (autoescape on: every value is escaped unless it is Markup built here) with the labels of
-`qms_docs.labels`."""
+`qms_docs.publishing.labels`."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from qms_docs import iso9001
-from qms_docs.labels import ENGLISH as LABELS
+from qms_docs.model import iso9001
 from qms_docs.model.document import Document
-from qms_docs.publishing import Entry, Publication
+from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.selection import Entry, Publication
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
 UPCOMING = "upcoming.md"

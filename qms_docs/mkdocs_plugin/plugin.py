@@ -1,6 +1,6 @@
 """The `qms` MkDocs plugin: publishes only the effective revision of each controlled document.
 
-A thin adapter: `qms_docs.publishing` chooses the revisions from git and `qms_docs.render` writes every
+A thin adapter: `qms_docs.publishing.selection` chooses the revisions from git and `qms_docs.publishing.render` writes every
 page as Markdown (the same pages `qms render` writes); the plugin hands those pages, the files they link
 to and the navigation to MkDocs in place of the working tree."""
 
@@ -17,12 +17,14 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from qms_docs import clock, publishing, render
+from qms_docs import clock
 from qms_docs.errors import ConfigError, QmsError
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import assets, guard
 from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
+from qms_docs.publishing import render
+from qms_docs.publishing import selection as publishing
 
 log = get_plugin_logger("qms")
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from qms_docs.config import MAX_REVIEW_MONTHS
 from qms_docs.model.digest import content_digest
 from qms_docs.model.lines import ApprovalLines, approval_entries, top_keys
 
@@ -25,7 +26,6 @@ class Meaning(StrEnum):
     REVIEWED = "reviewed"
 
 
-MAX_REVIEW_MONTHS = 1200  # 100 years; a longer interval leaves the calendar (date arithmetic overflows)
 _ZERO = dt.timedelta(0)
 _STATUSES = {s.value: s for s in Status}
 _MEANINGS = {m.value: m for m in Meaning}

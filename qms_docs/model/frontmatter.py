@@ -9,10 +9,10 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from qms_docs.errors import DocumentError
-from qms_docs.model import safeyaml
 from qms_docs.model.digest import canonical_json
 from qms_docs.model.document import Document
-from qms_docs.model.yamlerror import describe
+from qms_docs.parsing import safeyaml
+from qms_docs.parsing.yamlerror import describe
 
 # A hostile file costs milliseconds: sizes are bounded before any YAML is read, and the loader
 # (safeyaml: PyYAML's C safe loader, as python-frontmatter uses and SPEC section 2 defines the

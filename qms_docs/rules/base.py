@@ -12,8 +12,8 @@ from typing import NamedTuple
 from qms_docs.config import Config, DocType
 from qms_docs.model.document import Document
 from qms_docs.model.printable import printable
+from qms_docs.model.snapshot import Snapshot
 from qms_docs.rules.facts import ChangeFacts, Matching, match_documents
-from qms_docs.snapshot import Snapshot
 
 
 class Severity(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qms_docs.model.document import Document, Status
-from qms_docs.model.review import next_review, review_interval
+from qms_docs.records.review import next_review, review_interval
 from qms_docs.rules.base import Context, Hit, each_document
 
 

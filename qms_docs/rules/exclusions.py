@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qms_docs.iso9001 import within
 from qms_docs.model.document import Document, Status
+from qms_docs.model.iso9001 import within
 from qms_docs.rules.base import Context, Hit, each_document
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qms_docs.model.document import Document
-from qms_docs.snapshot import Snapshot
+from qms_docs.model.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from qms_docs.model.document import MAX_REVIEW_MONTHS, Document, Meaning, Status, utc_time
+from qms_docs.config import MAX_REVIEW_MONTHS
+from qms_docs.model.document import Document, Meaning, Status, utc_time
 from qms_docs.rules.base import Context, Hit, each_document
 
 _MEANINGS = frozenset(m.value for m in Meaning)

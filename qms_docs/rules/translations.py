@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from qms_docs.config import LANGUAGE_RE
 from qms_docs.model.document import Document, Status, document_key
+from qms_docs.model.snapshot import Snapshot
 from qms_docs.rules.base import Context, Hit, each_document
-from qms_docs.snapshot import Snapshot
 
 
 def in_force(doc: Document, today: dt.date) -> bool:

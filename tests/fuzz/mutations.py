@@ -12,12 +12,12 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from qms_docs import engine, snapshot
 from qms_docs.config import parse_config
 from qms_docs.errors import ConfigError
+from qms_docs.formats import FORMATS
 from qms_docs.model.printable import printable
-from qms_docs.report import FORMATS
-from qms_docs.rules import STATIC_RULES
+from qms_docs.model.snapshot import build
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context
 from tests.builders import QMS_YML
 
@@ -95,7 +95,7 @@ def mutated_config(draw: st.DrawFn) -> str:
 
 def survives(path: str, data: bytes) -> None:
     """The property: no exception escapes; every finding prints as one line (raises AssertionError)."""
-    ctx = Context(snapshot.build("fuzz", CONFIG, [(path, data)]), TODAY)
+    ctx = Context(build("fuzz", CONFIG, [(path, data)]), TODAY)
     findings = engine.run(ctx, STATIC_RULES)
     for fmt in FORMATS.values():
         out = fmt(findings)

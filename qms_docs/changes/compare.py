@@ -14,12 +14,13 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from qms_docs import engine, snapshot
 from qms_docs.changes.range import judge_range
 from qms_docs.config import Config
 from qms_docs.errors import UsageError
 from qms_docs.gitio import changes, runner
-from qms_docs.rules import STATIC_RULES
+from qms_docs.gitio import snapshots as snapshot
+from qms_docs.model.snapshot import Snapshot, build, is_document
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.facts import ChangeFacts
@@ -33,22 +34,22 @@ def comparison_base(root: Path, base: str, head: str | None) -> str:
     return changes.merge_base(root, base, head) or base
 
 
-def base_snapshot(root: Path, rev: str, config: Config, current: snapshot.Snapshot,
-                  changed: set[str]) -> snapshot.Snapshot:
+def base_snapshot(root: Path, rev: str, config: Config, current: Snapshot,
+                  changed: set[str]) -> Snapshot:
     """The documents at `rev`; a file the change left as it was is taken from `current`, not parsed again."""
     same = current.by_path()
     unreadable = {e.path: e for e in current.broken}
-    entries = [e for e in runner.list_tree(root, rev, config.documents_dir) if snapshot.is_document(e[0], config.documents_dir)]
+    entries = [e for e in runner.list_tree(root, rev, config.documents_dir) if is_document(e[0], config.documents_dir)]
     kept = {e[0] for e in entries if e[0] not in changed and (e[0] in same or e[0] in unreadable)}
     with runner.BlobReader(root) as reader:
-        parsed = snapshot.build("", config, ((path, reader.read(oid) or b"") for path, oid in entries
+        parsed = build("", config, ((path, reader.read(oid) or b"") for path, oid in entries
                                              if path not in kept))
     documents = sorted([*parsed.documents, *(same[p] for p in kept if p in same)], key=lambda d: d.path)
     broken = (*parsed.broken, *(unreadable[p] for p in kept if p in unreadable))
-    return snapshot.Snapshot(f"commit {rev[:12]}", config, tuple(documents), broken, rev)
+    return Snapshot(f"commit {rev[:12]}", config, tuple(documents), broken, rev)
 
 
-def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
+def run(root: Path, current: Snapshot, base: str, today: dt.date, *,
         branch: str | None = None, facts: ChangeFacts | None = None) -> list[Finding]:
     """Findings for `current` against `base`, judged with the base's config: the static rules on the
     head, and the change and history rules on every commit of the range (`qms_docs.changes.range`).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qms_docs.formats.text import summary
 from qms_docs.model.printable import printable
-from qms_docs.report.text import summary
 from qms_docs.rules.base import Finding
 
 

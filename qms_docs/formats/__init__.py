@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from qms_docs.report import github, json_, text
+from qms_docs.formats import github, json_, text
 from qms_docs.rules.base import Finding
 
 FORMATS: dict[str, Callable[[Sequence[Finding]], str]] = {

@@ -6,14 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from qms_docs import engine, snapshot
-from qms_docs.commands import change_check
+from qms_docs.changes import compare as change_check
 from qms_docs.config import Config
 from qms_docs.errors import ConfigError
 from qms_docs.gitio import changes, runner
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.hooks.refs import RefUpdate
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules import STATIC_RULES
+from qms_docs.model.snapshot import Snapshot
+from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.facts import ChangeFacts, RefChange
@@ -41,7 +42,7 @@ def check_update(root: Path, update: RefUpdate, base: str | None, config: Config
     fast_forward = update.created or (known and changes.is_ancestor(root, update.old, update.new))
     rewrite = ChangeFacts(ref_changes=(RefChange(update.ref, update.old, update.new, fast_forward, update.deleted),))
     if update.deleted or (base is not None and not known):  # deleted, or the remote moved on (fetch first)
-        return engine.run(Context(snapshot.Snapshot(update.ref, config, ()), day, None, rewrite),
+        return engine.run(Context(Snapshot(update.ref, config, ()), day, None, rewrite),
                           in_scope(CHANGE_RULES, Scope.PUSH))
     snapshot.config_at(root, update.new)  # a broken qms.yml is refused (ConfigError), never let onto the branch
     if base is None:

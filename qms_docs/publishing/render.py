@@ -34,14 +34,15 @@ from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE  # type: ignore[import-untyped]
 
+from qms_docs import templates
 from qms_docs.errors import ConfigError
-from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.mkdocs_plugin import assets, attachments, pages
 from qms_docs.mkdocs_plugin.extension import QmsMarkdown
-from qms_docs.publishing import Entry, Publication, Superseded
+from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.selection import Entry, Publication, Superseded
 
 SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
-THEME_DIR = Path(__file__).resolve().parent / "templates" / "pages" / "theme"  # the theme override (robots)
+THEME_DIR = Path(templates.__file__).resolve().parent / "pages" / "theme"  # the theme override (robots)
 GENERATED = (pages.HOME, pages.MDL, pages.MATRIX, pages.ARCHIVE, pages.UPCOMING)
 NOINDEX = "noindex"
 SUPERSEDED_TEMPLATE = "qms-superseded.html"  # in THEME_DIR

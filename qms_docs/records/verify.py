@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qms_docs.config import CONFIG_FILE, Config
-from qms_docs.history import History, Revision, Version, group_revisions
 from qms_docs.model.document import Document, Status
-from qms_docs.policy import Policies
-from qms_docs.provenance import LineageFacts, entry_key
+from qms_docs.records.configs import Policies
+from qms_docs.records.history import History, Revision, Version, group_revisions
+from qms_docs.records.provenance import LineageFacts, entry_key
 from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
 
 TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",

@@ -18,8 +18,8 @@ from enum import StrEnum
 from typing import Any
 
 from qms_docs.errors import UsageError
-from qms_docs.pdf.compose import Copy
-from qms_docs.publishing import Entry, Publication
+from qms_docs.publishing.pdf.compose import Copy
+from qms_docs.publishing.selection import Entry, Publication
 
 FORMAT = "qms-pdf-manifest/1"
 NAME = "qms-manifest.json"

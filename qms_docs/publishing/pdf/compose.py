@@ -26,11 +26,11 @@ from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 
-from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.mkdocs_plugin import attachments, pages, urls
 from qms_docs.mkdocs_plugin.extension import QmsMarkdown
-from qms_docs.pdf.fetcher import SCHEME, image_type
-from qms_docs.publishing import Entry, Publication
+from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.pdf.fetcher import SCHEME, image_type
+from qms_docs.publishing.selection import Entry, Publication
 
 # Python-Markdown's own extensions, as the example mkdocs.yml uses them (none reads a file).
 EXTENSIONS = ("tables", "fenced_code", "admonition", "def_list", "sane_lists")

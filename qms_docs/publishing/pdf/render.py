@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from qms_docs.errors import UsageError
-from qms_docs.pdf import fetcher
+from qms_docs.publishing.pdf import fetcher
 
 MANIFEST_NAME = "qms-manifest.json"
 INSTALL_HINT = ("WeasyPrint is a dependency of qms-docs (`pip install qms-docs`) and needs Pango from the "

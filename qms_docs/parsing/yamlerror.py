@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from qms_docs.model.safeyaml import Refused
+from qms_docs.parsing.safeyaml import Refused
 
 
 def describe(error: yaml.YAMLError, first_line: int = 1) -> tuple[int, str]:

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from qms_docs import snapshot
 from qms_docs.errors import QmsError
 from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
+from qms_docs.gitio import snapshots as snapshot
 from qms_docs.gitio.log import Commit
-from qms_docs.history import History, Revision, Version
 from qms_docs.model.document import Document, split_key
 from qms_docs.model.frontmatter import parse
+from qms_docs.model.snapshot import is_document
+from qms_docs.records.history import History, Revision, Version
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
 
@@ -119,7 +120,7 @@ def paths_at(root: Path, commit: str, documents_dir: str, doc_id: str) -> list[s
     key, (doc_id, _) = doc_id, split_key(doc_id)
     if not _SAFE_ID.match(doc_id):
         return []
-    files = [p for p, _ in runner.list_tree(root, commit, documents_dir) if snapshot.is_document(p, documents_dir)]
+    files = [p for p, _ in runner.list_tree(root, commit, documents_dir) if is_document(p, documents_dir)]
     named = re.compile(rf"(?<![A-Za-z0-9]){re.escape(doc_id)}(?![A-Za-z0-9])")
     found = _confirm(root, commit, key, [p for p in files if named.search(p.rsplit("/", 1)[-1])])
     if found:
@@ -129,7 +130,7 @@ def paths_at(root: Path, commit: str, documents_dir: str, doc_id: str) -> list[s
     out = runner.git(root, "grep", "-l", "-z", "-E", "-e", pattern, commit, "--", documents_dir, check=False)
     prefix = f"{commit}:"
     grepped = [p.decode("utf-8", "surrogateescape").removeprefix(prefix) for p in out.split(b"\0") if p]
-    return _confirm(root, commit, key, [p for p in grepped if snapshot.is_document(p, documents_dir)])
+    return _confirm(root, commit, key, [p for p in grepped if is_document(p, documents_dir)])
 
 
 def _confirm(root: Path, commit: str, doc_id: str, candidates: list[str]) -> list[str]:

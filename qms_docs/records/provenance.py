@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qms_docs.gitio.log import Commit
-from qms_docs.history import Revision, Version
 from qms_docs.model.document import Approval, Document, Status
+from qms_docs.records.history import Revision, Version
 from qms_docs.signatures import policy
 from qms_docs.signatures.policy import SignatureFacts
 

@@ -18,9 +18,9 @@ import yaml
 
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
-from qms_docs.pdf.compose import Copy
-from qms_docs.pdf.manifest import Judgement, Printed, judge
-from qms_docs.publishing import Entry, Publication
+from qms_docs.publishing.pdf.compose import Copy
+from qms_docs.publishing.pdf.manifest import Judgement, Printed, judge
+from qms_docs.publishing.selection import Entry, Publication
 
 REGISTER = "records/controlled-copies.yml"
 HEADER = ("# Controlled copies issued with `qms pdf --copy-no N --issued-to NAME` (qms-docs).\n"

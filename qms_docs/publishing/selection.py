@@ -15,15 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qms_docs.audit import Judge, Judged, unreadable_notes
 from qms_docs.config import Config, DocType, load_config
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
-from qms_docs.history import History, Version
+from qms_docs.gitio.snapshots import config_at
 from qms_docs.model.document import Approval, Document, Status
-from qms_docs.model.review import next_review
-from qms_docs.policy import Policies
-from qms_docs.snapshot import config_at
+from qms_docs.records.configs import Policies
+from qms_docs.records.history import History, Version
+from qms_docs.records.review import next_review
+from qms_docs.records.verify import Judge, Judged, unreadable_notes
 
 
 @dataclass(frozen=True)

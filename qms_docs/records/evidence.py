@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from qms_docs.gitio.log import Commit
-from qms_docs.history import Revision
 from qms_docs.model.document import Approval, Status
-from qms_docs.provenance import signature_evidence
+from qms_docs.records.history import Revision
+from qms_docs.records.provenance import signature_evidence
 from qms_docs.signatures import policy
 from qms_docs.signatures.policy import SignatureFacts
 

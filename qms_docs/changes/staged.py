@@ -15,10 +15,11 @@ from qms_docs.errors import ConfigError, DocumentError, QmsError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import changes, runner
 from qms_docs.gitio.log import Change
+from qms_docs.gitio.snapshots import INDEX
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
+from qms_docs.model.snapshot import Snapshot, is_document
 from qms_docs.rules.config_change import guarded_files
-from qms_docs.snapshot import INDEX, Snapshot, is_document
 
 _ID_LINE = re.compile(r"""^(id|status):[ \t]*(['"]?)([^'"#]*?)\2[ \t]*(?:#.*)?$""")
 

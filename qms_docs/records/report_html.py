@@ -1,6 +1,6 @@
 """The audit report as one self-contained, printable HTML page, rendered from the Jinja2 template
 `templates/report/audit.html.j2` with autoescaping on (every value is escaped unless the template's
-own markup wraps it) and the English labels of `qms_docs.labels`."""
+own markup wraps it) and the English labels of `qms_docs.publishing.labels`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms_docs import labels
-from qms_docs.audit import Outcome
+from qms_docs.publishing import labels
+from qms_docs.records.verify import Outcome
 
 
 @dataclass
