@@ -62,6 +62,13 @@ def group_revisions(versions: Iterable[tuple[Version, Document | DocumentError |
     return groups
 
 
+def log_commits(root: Path, revs: Sequence[str], documents_dir: str) -> list[Commit]:
+    """The commits History reads: those reachable from `revs` that change a document or qms.yml, parents
+    first in topological order (so that the history of an ancestor is a prefix of its descendants')."""
+    paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
+    return gitlog.log(root, ["--topo-order", *revs], paths, merges=True, full_history=True)
+
+
 class History:
     """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`."""
 
@@ -120,8 +127,7 @@ class History:
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
         gitlog.require_full_history(root)
-        paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
-        return cls(root, gitlog.log(root, revs, paths, merges=True, full_history=True), documents_dir)
+        return cls(root, log_commits(root, revs, documents_dir), documents_dir)
 
     def __enter__(self) -> History:
         return self
@@ -148,10 +154,11 @@ class History:
                 self._parsed[blob] = e
         return self._parsed[blob]
 
-    def preload(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Parse every version's blob now, streamed through one pipelined cat-file (faster than one by one)."""
+    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None) -> None:
+        """Parse every version's blob now (of the lineages `keys` only, when given), streamed through one
+        pipelined cat-file (faster than one by one)."""
         paths: dict[str, str] = {}
-        for versions in self.lineages.values():
+        for versions in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys)):
             for v in versions:
                 if v.blob is not None and v.blob not in self._parsed:
                     paths.setdefault(v.blob, v.path)
