@@ -94,7 +94,7 @@ class Verdict(NamedTuple):
     """A Judged version summarised: all that `verify` needs, without the document (what the cache keeps).
     A NamedTuple, immutable like a frozen dataclass: thousands are read back from the cache per run."""
 
-    index: int  # the version's position in the lineage's versions
+    position: int  # the version's position in the lineage's versions
     revision: int | None
     doc_id: str | None
     approved: bool  # status approved: verify counts the revision (and reports its problems)
@@ -163,7 +163,7 @@ class Judge:
         return [verdict(j, index) for j in self._judge(versions)]
 
     def _judged(self, versions: Sequence[Version], v: Verdict) -> Judged | None:
-        version = versions[v.index]
+        version = versions[v.position]
         doc = self.document(version.blob) if version.blob is not None else None
         if doc is None:
             return None
@@ -257,7 +257,7 @@ def load_revisions(history: History, progress: Callable[[int, int], None] | None
 
 def _failures(v: Verdict, versions: Sequence[Version], key: str,
               position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
-    version = versions[v.index]
+    version = versions[v.position]
     added = dict(v.added_by)
     for p, entry in zip(v.problems, v.entries, strict=True):
         where = versions[added[p.index]] if p.code in ("QMS023", "QMS025") and p.index in added else version

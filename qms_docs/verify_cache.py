@@ -23,7 +23,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +177,7 @@ class Loaded:
     commits: list[Commit]
     trust: TrustState | None
     walk: bytes | None  # rev-list of the commits after the cached head, for Policies.trust
-    reused: int = 0  # commits read from the cache
+    raw: list[str] = field(default_factory=list)  # the cached commits as stored (not encoded again)
 
 
 def _descend(walk: bytes, base: str) -> bool:
@@ -200,9 +200,9 @@ class HistoryCache:
     def load(self, head: str) -> Loaded:
         cached = self._cached()
         if cached is not None:
-            base, commits, trust = cached
+            base, raw, commits, trust = cached
             if base == head:
-                return Loaded(commits, trust, b"", len(commits))
+                return Loaded(commits, trust, b"", raw)
             try:
                 walk = runner.git(self.root, "rev-list", "--parents", "--topo-order", "--reverse", head,
                                   "--not", base)
@@ -210,10 +210,10 @@ class HistoryCache:
                 walk = b""
             if walk and _descend(walk, base):
                 new = log_commits(self.root, [head, "--not", base], self.documents_dir)
-                return Loaded(commits + new, trust, walk, len(commits))
+                return Loaded(commits + new, trust, walk, raw)
         return Loaded(log_commits(self.root, [head], self.documents_dir), None, None)
 
-    def _cached(self) -> tuple[str, list[Commit], TrustState] | None:
+    def _cached(self) -> tuple[str, list[str], list[Commit], TrustState] | None:
         value = self.store.load(HISTORY) if self.store is not None else None
         try:
             if not (isinstance(value, dict) and value.get("code") == self.code
@@ -222,8 +222,9 @@ class HistoryCache:
             t = value["trust"]
             trust = TrustState(value["head"], dict(zip(t["shas"], t["actual"], strict=True)),
                                dict(zip(t["shas"], t["trusted"], strict=True)), tuple(t["untrusted"]))
-            return value["head"], [_commit_in(c) for c in value["commits"]], trust
-        except (KeyError, TypeError, ValueError, IndexError, OverflowError, OSError):
+            raw = value["commits"]
+            return value["head"], raw, [_commit_in(c) for c in raw], trust
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError, OSError, AttributeError):
             return None
 
     def save(self, loaded: Loaded, state: TrustState | None) -> None:
@@ -232,7 +233,7 @@ class HistoryCache:
         shas = list(state.trusted)
         self.store.save(HISTORY, {
             "code": self.code, "documents_dir": self.documents_dir, "head": state.head,
-            "commits": [_commit_out(c) for c in loaded.commits],
+            "commits": loaded.raw + [_commit_out(c) for c in loaded.commits[len(loaded.raw):]],
             "trust": {"shas": shas, "actual": [state.actual.get(s) for s in shas],
                       "trusted": [state.trusted[s] for s in shas], "untrusted": list(state.untrusted)}})
 
@@ -240,7 +241,7 @@ class HistoryCache:
 # Verdicts, per lineage ----------------------------------------------------------------------------------------
 
 def _verdict_out(v: Verdict) -> list[Any]:
-    return [v.index, v.revision, v.doc_id, v.approved, [[p.code, p.index, p.line, p.message] for p in v.problems],
+    return [v.position, v.revision, v.doc_id, v.approved, [[p.code, p.index, p.line, p.message] for p in v.problems],
             list(v.entries), [list(a) for a in v.added_by], v.config_ok]
 
 
@@ -285,9 +286,9 @@ class LineageCache:
             return None
         try:
             verdicts = [_verdict_in(v) for v in raw]
-        except (TypeError, ValueError, IndexError, KeyError):
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             return None
-        if any(not 0 <= v.index < len(versions) or any(not 0 <= i < len(versions) for _, i in v.added_by)
+        if any(not 0 <= v.position < len(versions) or any(not 0 <= i < len(versions) for _, i in v.added_by)
                for v in verdicts):
             return None
         self.used[key] = raw
@@ -343,7 +344,7 @@ class Session:
             return None
         try:
             return _outcome_in(head, value["outcome"])
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
 
 
