@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from qms_docs import verify_cache
 from qms_docs.audit import Judge
 from qms_docs.cli import cli
 from tests.audit_history import LI, Doc, body, build_manual, tick
@@ -261,3 +262,34 @@ def test_the_environment_switch_turns_the_cache_off(forged: tuple[Path, str], mo
     monkeypatch.delenv("QMS_NO_CACHE")
     verify(repo)
     assert sorted(os.listdir(cache_dir(repo))) == ["history.json", "key", "lineages.json", "outcome.json"]
+
+
+def test_a_merge_of_branches_made_after_the_cached_head_is_verified_incrementally(
+        qms_repo: Path, judged: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every new commit descends from the cached head: only they are read, and the merge is judged like any
+    commit (a role granted on one side and used on the other, a forged signature on a side branch)."""
+    Doc(qms_repo, "WI-001", doc_path("WI-001")).release(body(1))
+    qp = Doc(qms_repo, "QP-001", doc_path("QP-001"))
+    qp.draft(body(1))
+    assert verify(qms_repo)[0] == 0
+    git(qms_repo, "checkout", "-q", "-b", "side")
+    qp.sign("quality-manager", author=AUTHOR)  # forged
+    qp.sign("process-owner")
+    git(qms_repo, "checkout", "-q", "main")
+    Doc(qms_repo, "WI-002", doc_path("WI-002")).release(body(1))
+    git(qms_repo, "merge", "-q", "--no-ff", "-m", "Merge side", "side",
+        env={"GIT_AUTHOR_NAME": JANE[0], "GIT_AUTHOR_EMAIL": JANE[1], "GIT_COMMITTER_DATE": tick(qms_repo)})
+    judged.clear()
+    logged: list[list[str]] = []
+    read = verify_cache.log_commits
+
+    def spy(root: Path, revs: list[str], documents_dir: str) -> list:  # type: ignore[type-arg]
+        logged.append(list(revs))
+        return read(root, revs, documents_dir)
+
+    monkeypatch.setattr(verify_cache, "log_commits", spy)
+    code, out = verify(qms_repo)
+    assert [len(revs) for revs in logged] == [3]  # HEAD --not CACHED-HEAD: the new commits only
+    assert sorted(set(judged)) == [doc_path("QP-001"), doc_path("WI-002")]  # WI-001 came from the cache
+    assert (code, out) == verify(qms_repo, "--no-cache")
+    assert code == 1 and "QMS025" in out
