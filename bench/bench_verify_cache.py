@@ -23,12 +23,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from common import OUT, commits, corpus, dump, table
 
 FLOOR = """
 import sys, time
 from pathlib import Path
+from typing import Any
 from qms_docs.history import log_commits
 from qms_docs.gitio.stream import stream_objects
 from qms_docs.model.frontmatter import parse
@@ -45,6 +47,7 @@ for oid, data in stream_objects(root, list(blobs)):
 SELECT = """
 import datetime as dt, sys
 from pathlib import Path
+from typing import Any
 from qms_docs.publishing import select
 select(Path(sys.argv[1]), dt.date(2026, 11, 22))
 """
@@ -98,7 +101,7 @@ def copy(repo: Path, name: str) -> Path:
     return target
 
 
-def measure(label: str, repo: Path, runs: int) -> dict[str, object]:
+def measure(label: str, repo: Path, runs: int) -> dict[str, Any]:
     n = commits(repo)
     work = copy(repo, f"cache-{label}")
     no_cache = {**os.environ, "QMS_NO_CACHE": "1"}
@@ -123,15 +126,22 @@ def main() -> None:
     ap.add_argument("--small", default="1000x5")
     ap.add_argument("--large", default="5000x3")
     a = ap.parse_args()
-    results = []
+    results: list[dict[str, Any]] = []
     for spec in (a.small, a.large):
         docs, revisions = (int(x) for x in spec.split("x"))
         results.append(measure(spec, corpus(docs, revisions), a.runs))
-    rows = []
+        print(report(results, a.runs), flush=True)  # a long run shows what it has so far
+    dump("bench_verify_cache", results)
+    for r in results:
+        shutil.rmtree(OUT / f"cache-{r['label']}", ignore_errors=True)
+
+
+def report(results: list[dict[str, Any]], runs: int) -> str:
+    rows: list[tuple[object, ...]] = []
     base = None
     for r in results:
         f, c = r["floor"], r["cold"]
-        per = c[1] / r["commits"] * 1e6  # type: ignore[index, operator]
+        per = c[1] / r["commits"] * 1e6
         base = base or per
         rows += [
             (r["label"], "floor: read + parse every version once", r["commits"], f"{f[0]:.2f}", f"{f[1]:.2f}", f"{f[2]}", ""),
@@ -143,12 +153,9 @@ def main() -> None:
                           ("select_cold", "publisher's selection, no cache"),
                           ("select_warm", "publisher's selection, warm")):
             w = r[key]
-            rows.append((r["label"], text, "", f"{w[0]:.2f}", f"{w[1]:.2f}", f"{w[2]}", ""))  # type: ignore[index]
-    print(f"median of {a.runs} runs; CPU includes git's processes; RSS is the peak of any one process\n")
-    print(table(rows, ["corpus", "what", "commits", "wall s", "CPU s", "peak RSS MB", "note"]))
-    dump("bench_verify_cache", results)
-    for r in results:
-        shutil.rmtree(OUT / f"cache-{r['label']}", ignore_errors=True)
+            rows.append((r["label"], text, "", f"{w[0]:.2f}", f"{w[1]:.2f}", f"{w[2]}", ""))
+    return (f"median of {runs} runs; CPU includes git's processes; RSS is the peak of any one process\n\n"
+            + table(rows, ["corpus", "what", "commits", "wall s", "CPU s", "peak RSS MB", "note"]) + "\n")
 
 
 if __name__ == "__main__":
