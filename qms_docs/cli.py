@@ -267,14 +267,13 @@ def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:
 @repo_option
 def publish(site_dir: Path | None, no_cache: bool, repo: Path | None) -> None:
     """Build the site (same as `mkdocs build` with the qms plugin)."""
-    import os
+    import contextlib
 
     from qms_docs.commands import publish as command
-    from qms_docs.verify_cache import DISABLE_ENV
+    from qms_docs.verify_cache import turned_off
 
-    if no_cache:
-        os.environ[DISABLE_ENV] = "1"  # the plugin runs in this process
-    _emit(command.run(_root(repo), site_dir) + "\n")
+    with turned_off() if no_cache else contextlib.nullcontext():  # the plugin runs in this process
+        _emit(command.run(_root(repo), site_dir) + "\n")
 
 
 def main() -> int:

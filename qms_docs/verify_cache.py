@@ -15,6 +15,7 @@ another repository, or a corrupt one fails the check and is ignored (then rewrit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -22,7 +23,7 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,20 @@ FORMAT = 1
 
 def disabled_by_env() -> bool:
     return os.environ.get(DISABLE_ENV, "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def turned_off() -> Iterator[None]:
+    """No cache for what runs inside (in this process and the processes it starts), e.g. a site build."""
+    before = os.environ.get(DISABLE_ENV)
+    os.environ[DISABLE_ENV] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[DISABLE_ENV]
+        else:
+            os.environ[DISABLE_ENV] = before
 
 
 def code_identity() -> str:

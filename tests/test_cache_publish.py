@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,4 @@ def test_qms_publish_no_cache_builds_without_a_cache(qms_repo: Path, tmp_path: P
     assert "published 1 document" in result.output
     assert (tmp_path / "site" / "work-instructions" / "WI-001" / "index.html").is_file()
     assert not cache_dir(qms_repo).exists()
+    assert "QMS_NO_CACHE" not in os.environ  # only that build went without the cache
