@@ -11,6 +11,8 @@ import sys
 
 from common import HERE, commits, corpus, dump, interleaved, qms_exe, table
 
+PLAIN_EXIT = "import sys; from qms_docs.cli import cli; cli.main(prog_name='qms')"
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
@@ -22,6 +24,8 @@ def main() -> None:
     results = interleaved({
         "floor: read + C-loader parse + digest": [sys.executable, str(HERE / "floor_check.py"), str(repo)],
         "`qms check` (working tree)": [qms_exe(), "check", "--repo", str(repo)],
+        # cli.main() ends with gc.freeze(); this row is the same command without it (see its docstring)
+        "`qms check`, exit without gc.freeze": [sys.executable, "-c", PLAIN_EXIT, "check", "--repo", str(repo)],
         "`qms check --staged` (index, cat-file --batch)": [qms_exe(), "check", "--staged", "--repo", str(repo)],
     }, a.runs)
     floor_wall, floor_cpu = next(iter(results.values()))

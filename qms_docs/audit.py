@@ -97,6 +97,7 @@ class Verdict(NamedTuple):
     position: int  # the version's position in the lineage's versions
     revision: int | None
     doc_id: str | None
+    doc_key: str | None  # the id; `ID@LANG` for a translation
     approved: bool  # status approved: verify counts the revision (and reports its problems)
     problems: tuple[Problem, ...]
     entries: tuple[str | None, ...]  # per problem: the identity of its approval entry (None: the document's)
@@ -113,7 +114,7 @@ def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
     doc = judged.doc
     entries = tuple(repr(entry_key(doc.approvals[p.index].raw)) if p.index is not None else None
                     for p in judged.problems)
-    return Verdict(index[id(judged.version)], doc.revision, doc.id, doc.status is Status.APPROVED, judged.problems,
+    return Verdict(index[id(judged.version)], doc.revision, doc.id, doc.key, doc.status is Status.APPROVED, judged.problems,
                    entries, tuple((n, index[id(v)]) for n, v in judged.added_by.items()), judged.config is not None)
 
 
@@ -185,8 +186,16 @@ class Judge:
         pending = [(p, v, d) for p, v, d in facts.docs if claims_approval(d)]
         signed = self._signers(facts, pending)
         approved: dict[int, tuple[str, Version]] = {}  # revision -> (the approved digest, where)
-        judged = []
+        judged: list[Judged] = []
+        # The same content met again (a merge taking it unchanged from the branch where it was signed)
+        # keeps the judgement it had where it was made, under the qms.yml in force there: the merge's
+        # first parent may not know the roles the branch was (trustedly) given meanwhile.
+        seen: dict[str | None, Judged] = {}
         for position, version, doc in pending:
+            if version.blob in seen:
+                earlier = seen[version.blob]
+                judged.append(Judged(version, doc, earlier.problems, earlier.added_by, earlier.config))
+                continue
             config = self.policies.at(version.commit)
             if isinstance(config, str):
                 problem = Problem("QMS023", None, None, f"the qms.yml in force is unusable, so no role can be "
@@ -200,6 +209,7 @@ class Judge:
                 sigs = {n: self._signature(n, v, signed) for n, v in added.items()}
                 problems = judge(doc, RevisionFacts(config, sigs, frozenset(authors), authored_in=authors))
             judged.append(Judged(version, doc, tuple(problems), added, config))
+            seen[version.blob] = judged[-1]
         return judged
 
     def _signature(self, n: int, added: Version, signed: Mapping[str, frozenset[str]]) -> SignatureFacts:
@@ -288,7 +298,7 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
         for v in judge_.verdicts(versions):
             if v.approved or v.counts:
                 verified.add((key, v.revision))
-                ids.add(v.doc_id or key)
+                ids.add(v.doc_key or key)  # a translation is a document of its own (SPEC 8)
             for dedupe, failure in _failures(v, versions, key, position):
                 if dedupe not in failures or failure.position < failures[dedupe].position:
                     failures[dedupe] = failure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ import yaml
 
 from qms_docs.errors import ConfigError
 from qms_docs.model import safeyaml
-from qms_docs.model.document import MAX_REVIEW_MONTHS
+from qms_docs.model.document import MAX_REVIEW_MONTHS, Document
 from qms_docs.model.yamlerror import describe
 
 CONFIG_FILE = "qms.yml"
@@ -21,11 +21,23 @@ MAX_CONFIG_SIZE = 1024 * 1024
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _KEY_ON_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
-TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions")
+TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_approvers", "signing", "exclusions",
+            "trusted_files", "languages")
 REVIEWERS = "reviewers"  # the optional role of people who may record reviews but approve nothing
 CLAUSE_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*$")
-TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval")
+TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval", "translation_approvers")
 SIGNING_KEYS = ("required", "allowed_signers")
+LANGUAGE_KEYS = ("default", "available", "required")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 tag: en, nb, tr, pt-BR, sr-Latn
+
+
+@dataclass(frozen=True)
+class Languages:
+    """`languages` of qms.yml (SPEC 8): the sources' language, the translations allowed, those required."""
+
+    default: str = "en"
+    available: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class DocType:
     approvers: tuple[str, ...]
     review_months: int = 24
     allow_self_approval: bool = False
+    translation_approvers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> roles
 
     @cached_property
     def id_pattern(self) -> re.Pattern[str]:
@@ -56,6 +69,8 @@ class Config:
     config_approvers: tuple[str, ...] = ("quality-manager",)
     signing: Signing = field(default_factory=Signing)
     exclusions: Mapping[str, str] = field(default_factory=dict)  # ISO 9001 clause -> justification (4.3)
+    trusted_files: tuple[str, ...] = ()  # guarded like qms.yml (QMS014)
+    languages: Languages = field(default_factory=Languages)
 
     def holds(self, email: str, role: str) -> bool:
         """Whether the person with this e-mail address holds the role."""
@@ -77,6 +92,15 @@ class Config:
 
     def type_for_id(self, doc_id: str) -> DocType | None:
         return next((t for t in self.types.values() if t.id_pattern.match(doc_id)), None)
+
+    def type_of(self, doc: Document) -> DocType | None:
+        """The document's type as it applies to this document: for a translation, `approvers` are the
+        type's `translation_approvers` for its language when qms.yml sets them (SPEC 8)."""
+        doc_type = self.types.get(doc.type or "")
+        if doc_type is None or not doc.is_translation:
+            return doc_type
+        roles = doc_type.translation_approvers.get(doc.language or "")
+        return replace(doc_type, approvers=roles) if roles else doc_type
 
 
 def load_config(root: Path) -> Config:
@@ -158,7 +182,8 @@ class _Validator:
             raise self.fail((), "the file is empty; see SPEC section 3 for the format")
         top = self.mapping(data, (), TOP_KEYS)
         roles = self.roles(top.get("roles"))
-        types = self.types(top.get("types"), roles)
+        languages = self.languages(top.get("languages"))
+        types = self.types(top.get("types"), roles, languages)
         documents_dir = top.get("documents_dir", "controlled")
         if not isinstance(documents_dir, str) or not documents_dir.strip() or documents_dir.startswith("/") \
                 or ".." in Path(documents_dir).parts:
@@ -170,7 +195,9 @@ class _Validator:
                 raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
         return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
                       protected_branches=protected, config_approvers=approvers,
-                      signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})))
+                      signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})),
+                      trusted_files=self.str_list(top.get("trusted_files", []), ("trusted_files",), empty_ok=True),
+                      languages=languages)
 
     def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
         if value is None:
@@ -188,7 +215,7 @@ class _Validator:
             roles[name] = emails
         return roles
 
-    def types(self, value: Any, roles: Mapping[str, tuple[str, ...]]) -> dict[str, DocType]:
+    def types(self, value: Any, roles: Mapping[str, tuple[str, ...]], languages: Languages) -> dict[str, DocType]:
         if value is None:
             raise self.fail(("types",), "missing: define at least one document type")
         types: dict[str, DocType] = {}
@@ -204,20 +231,66 @@ class _Validator:
             if prefix in prefixes:
                 raise self.fail((*keys, "prefix"), f"prefix {prefix} is already used by type {prefixes[prefix]}")
             prefixes[prefix] = name
-            approvers = self.str_list(spec.get("approvers"), (*keys, "approvers"))
-            for role in approvers:
-                if role not in roles:
-                    raise self.fail((*keys, "approvers"), f"unknown role {role!r} (not in roles)")
+            approvers = self.role_list(spec.get("approvers"), (*keys, "approvers"), roles)
             months = spec.get("review_months", 24)
             if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
                 raise self.fail((*keys, "review_months"), f"must be a whole number of months, 1 to {MAX_REVIEW_MONTHS}")
             self_ok = spec.get("allow_self_approval", False)
             if not isinstance(self_ok, bool):
                 raise self.fail((*keys, "allow_self_approval"), "must be true or false")
-            types[name] = DocType(name, prefix, approvers, months, self_ok)
+            translators = self.translation_approvers(spec.get("translation_approvers"), keys, roles, languages)
+            types[name] = DocType(name, prefix, approvers, months, self_ok, translators)
         if not types:
             raise self.fail(("types",), "define at least one document type")
         return types
+
+    def role_list(self, value: Any, keys: tuple[str, ...], roles: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+        names = self.str_list(value, keys)
+        for role in names:
+            if role not in roles:
+                raise self.fail(keys, f"unknown role {role!r} (not in roles)")
+        return names
+
+    def translation_approvers(self, value: Any, keys: tuple[str, ...], roles: Mapping[str, tuple[str, ...]],
+                              languages: Languages) -> dict[str, tuple[str, ...]]:
+        """A list of roles (every language) or a mapping of language to roles; {} when not set."""
+        keys = (*keys, "translation_approvers")
+        if value is None:
+            return {}
+        if isinstance(value, list):
+            found = self.role_list(value, keys, roles)
+            return dict.fromkeys(languages.available, found)
+        if not isinstance(value, dict):
+            raise self.fail(keys, "must be a list of roles, or a mapping of language to a list of roles")
+        by_language: dict[str, tuple[str, ...]] = {}
+        for language, names in self.mapping(value, keys).items():
+            if language not in languages.available:
+                raise self.fail((*keys, language), f"{language!r} is not in languages.available "
+                                                   f"({', '.join(languages.available) or 'none'})")
+            by_language[language] = self.role_list(names, (*keys, language), roles)
+        return by_language
+
+    def languages(self, value: Any) -> Languages:
+        if value is None:
+            return Languages()
+        spec = self.mapping(value, ("languages",), LANGUAGE_KEYS)
+        default = spec.get("default", "en")
+        if not isinstance(default, str) or not LANGUAGE_RE.match(default):
+            raise self.fail(("languages", "default"), f"{default!r} is not a BCP 47 language tag such as en or nb")
+        available = self.str_list(spec.get("available", []), ("languages", "available"), empty_ok=True)
+        for i, tag in enumerate(available):
+            if not LANGUAGE_RE.match(tag):
+                raise self.fail(("languages", "available", str(i)), f"{tag!r} is not a BCP 47 language tag such as nb")
+            if tag == default:
+                raise self.fail(("languages", "available", str(i)),
+                                f"{tag} is the default language (the sources'); list only the translations")
+        if len(set(available)) != len(available):
+            raise self.fail(("languages", "available"), "a language is listed twice")
+        required = self.str_list(spec.get("required", []), ("languages", "required"), empty_ok=True)
+        for i, tag in enumerate(required):
+            if tag not in available:
+                raise self.fail(("languages", "required", str(i)), f"{tag!r} is not in languages.available")
+        return Languages(default, available, tuple(dict.fromkeys(required)))
 
     def exclusions(self, value: Any) -> dict[str, str]:
         if value is None:

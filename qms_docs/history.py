@@ -64,9 +64,10 @@ def group_revisions(versions: Iterable[tuple[Version, Document | DocumentError |
 
 def log_commits(root: Path, revs: Sequence[str], documents_dir: str) -> list[Commit]:
     """The commits History reads: those reachable from `revs` that change a document or qms.yml, parents
-    first in topological order (so that the history of an ancestor is a prefix of its descendants')."""
+    first in topological order (a head whose new commits all descend from an earlier head lists that
+    head's history first: the verification cache extends it)."""
     paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
-    return gitlog.log(root, ["--topo-order", *revs], paths, merges=True, full_history=True)
+    return gitlog.log(root, revs, paths, merges=True, full_history=True, topo_order=True)
 
 
 class History:
@@ -119,7 +120,7 @@ class History:
             candidates = ended[self.lineages[key][0].commit.sha]
             for old in candidates:
                 before = self.document(self.lineages[old][-2])
-                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.id == before.id:
+                if isinstance(first, Document) and isinstance(before, Document) and first.id and first.key == before.key:
                     self.lineages[old] = self.lineages[old][:-1] + self.lineages.pop(key)
                     candidates.remove(old)
                     break
@@ -207,14 +208,15 @@ class History:
         return None
 
     def keys_by_id(self) -> dict[str, list[str]]:
-        """Document id -> lineage keys that have carried it (one, unless a file was re-created)."""
+        """Document key (id; `ID@LANG` for a translation) -> lineage keys that have carried it (one,
+        unless a file was re-created)."""
         ids: dict[str, list[str]] = {}
         for key, versions in self.lineages.items():
             seen = []
             for version in versions:
                 doc = self.document(version)
-                if isinstance(doc, Document) and doc.id and doc.id not in seen:
-                    seen.append(doc.id)
+                if isinstance(doc, Document) and doc.id and doc.key not in seen:
+                    seen.append(doc.key)
             for doc_id in seen:
                 ids.setdefault(doc_id, []).append(key)
         return ids

@@ -144,7 +144,7 @@ class _Walker:
             for versions in self.history.lineages.values():
                 if versions and versions[-1].blob is None:
                     doc = next((d for d in map(self.document, self.newest(versions)) if d is not None), None)
-                    if doc is not None and doc.id:
+                    if doc is not None and doc.id and not doc.is_translation:
                         self._gone.setdefault(doc.id, []).extend(v for v in versions if v.blob is not None)
         return self._gone
 
@@ -163,6 +163,8 @@ class _Walker:
         if latest is None or latest.id is None:
             self.problems.append(f"{versions[-1].path}: never readable as a controlled document; not published")
             return
+        if latest.is_translation:
+            return  # a translation belongs to its language's site (SPEC 8), never to this one
         if latest.id in self.ids:
             self.problems.append(f"{versions[-1].path}: {latest.id} is also in another file; not published twice")
             return

@@ -9,6 +9,7 @@ import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from qms_docs.config import CONFIG_FILE, Config, load_config, parse_config
@@ -31,13 +32,27 @@ class Snapshot:
     commit: str | None = None
 
     def by_id(self) -> dict[str, Document]:
-        return {d.id: d for d in self.documents if d.id}
+        """The source documents by id (translations share their source's id: see by_key)."""
+        return {d.id: d for d in self.documents if d.id and not d.is_translation}
+
+    def by_key(self) -> dict[str, Document]:
+        """Every document by key: its id, or `ID@LANG` for a translation (SPEC 8)."""
+        return {d.key: d for d in self.documents if d.id}
 
     def by_path(self) -> dict[str, Document]:
         return {d.path: d for d in self.documents}
 
     def find(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        """The (first) source document with this id; one dict for the snapshot, not a scan per call."""
+        return self._sources.get(doc_id)
+
+    @cached_property
+    def _sources(self) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for d in self.documents:
+            if d.id and not d.is_translation:
+                found.setdefault(d.id, d)
+        return found
 
 
 def is_document(path: str, documents_dir: str) -> bool:

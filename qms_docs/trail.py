@@ -17,7 +17,7 @@ from qms_docs.gitio import log as gitlog
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
 from qms_docs.history import History, Revision, Version
-from qms_docs.model.document import Document
+from qms_docs.model.document import Document, split_key
 from qms_docs.model.frontmatter import parse
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
@@ -106,7 +106,7 @@ def _last_carrying(history: History, doc_id: str) -> list[str]:
     for key, versions in history.lineages.items():
         last = next((v for v in reversed(versions) if v.blob is not None), None)
         doc = history.document(last) if last is not None else None
-        if isinstance(doc, Document) and doc.id == doc_id:
+        if isinstance(doc, Document) and doc.key == doc_id:
             keys.append(key)
     return keys
 
@@ -116,11 +116,12 @@ def paths_at(root: Path, commit: str, documents_dir: str, doc_id: str) -> list[s
 
     Candidates first by file name (`qms new` names files `ID-slug.md`; listing a tree is cheap),
     then by `git grep` on the `id:` line (which must read every blob); each candidate is parsed."""
+    key, (doc_id, _) = doc_id, split_key(doc_id)
     if not _SAFE_ID.match(doc_id):
         return []
     files = [p for p, _ in runner.list_tree(root, commit, documents_dir) if snapshot.is_document(p, documents_dir)]
     named = re.compile(rf"(?<![A-Za-z0-9]){re.escape(doc_id)}(?![A-Za-z0-9])")
-    found = _confirm(root, commit, doc_id, [p for p in files if named.search(p.rsplit("/", 1)[-1])])
+    found = _confirm(root, commit, key, [p for p in files if named.search(p.rsplit("/", 1)[-1])])
     if found:
         return found
     escaped = doc_id.replace(".", "[.]")
@@ -128,7 +129,7 @@ def paths_at(root: Path, commit: str, documents_dir: str, doc_id: str) -> list[s
     out = runner.git(root, "grep", "-l", "-z", "-E", "-e", pattern, commit, "--", documents_dir, check=False)
     prefix = f"{commit}:"
     grepped = [p.decode("utf-8", "surrogateescape").removeprefix(prefix) for p in out.split(b"\0") if p]
-    return _confirm(root, commit, doc_id, [p for p in grepped if snapshot.is_document(p, documents_dir)])
+    return _confirm(root, commit, key, [p for p in grepped if snapshot.is_document(p, documents_dir)])
 
 
 def _confirm(root: Path, commit: str, doc_id: str, candidates: list[str]) -> list[str]:
@@ -141,6 +142,6 @@ def _confirm(root: Path, commit: str, doc_id: str, candidates: list[str]) -> lis
                 doc = parse(data, path) if data is not None else None
             except QmsError:
                 continue
-            if isinstance(doc, Document) and doc.id == doc_id:
+            if isinstance(doc, Document) and doc.key == doc_id:  # the id, or ID@LANG for a translation
                 found.append(path)
     return found

@@ -163,7 +163,7 @@ def _commit_out(c: Commit) -> str:
     """One commit as one string of NUL-separated fields (git allows no NUL in a path, name or e-mail): read
     back with one split, several times faster than nested JSON lists."""
     fields = [c.sha, " ".join(c.parents), c.author_name, c.author_email, str(int(c.authored.timestamp())),
-              c.committer_name, c.committer_email, str(int(c.committed.timestamp())), str(len(c.parent_changes))]
+              str(int(c.committed.timestamp())), str(len(c.parent_changes))]
     for group in (c.changes, *c.parent_changes):
         fields.append(str(len(group)))
         for x in group:
@@ -174,15 +174,15 @@ def _commit_out(c: Commit) -> str:
 def _commit_in(text: str) -> Commit:
     f = text.split("\0")
     groups: list[tuple[Change, ...]] = []
-    i = 9
-    for _ in range(int(f[8]) + 1):
+    i = 7
+    for _ in range(int(f[6]) + 1):
         n, i = int(f[i]), i + 1
         groups.append(tuple(Change(f[j], f[j + 1], f[j + 4], f[j + 2], f[j + 3]) for j in range(i, i + 5 * n, 5)))
         i += 5 * n
     if i != len(f):
         raise ValueError("a cached commit has trailing fields")
-    return Commit(f[0], tuple(f[1].split()), f[2], f[3], dt.datetime.fromtimestamp(int(f[4]), dt.UTC), f[5], f[6],
-                  dt.datetime.fromtimestamp(int(f[7]), dt.UTC), groups[0], tuple(groups[1:]))
+    return Commit(f[0], tuple(f[1].split()), f[2], f[3], dt.datetime.fromtimestamp(int(f[4]), dt.UTC),
+                  dt.datetime.fromtimestamp(int(f[5]), dt.UTC), groups[0], tuple(groups[1:]))
 
 
 @dataclass
@@ -256,15 +256,16 @@ class HistoryCache:
 # Verdicts, per lineage ----------------------------------------------------------------------------------------
 
 def _verdict_out(v: Verdict) -> list[Any]:
-    return [v.position, v.revision, v.doc_id, v.approved, [[p.code, p.index, p.line, p.message] for p in v.problems],
-            list(v.entries), [list(a) for a in v.added_by], v.config_ok]
+    return [v.position, v.revision, v.doc_id, v.doc_key, v.approved,
+            [[p.code, p.index, p.line, p.message] for p in v.problems], list(v.entries),
+            [list(a) for a in v.added_by], v.config_ok]
 
 
 def _verdict_in(v: list[Any]) -> Verdict:
-    if not v[4] and not v[6]:  # the common case, read thousands of times per run: nothing to convert
-        return Verdict(v[0], v[1], v[2], bool(v[3]), (), (), (), bool(v[7]))
-    return Verdict(v[0], v[1], v[2], bool(v[3]), tuple(Problem(*p) for p in v[4]), tuple(v[5]),
-                   tuple((a[0], a[1]) for a in v[6]), bool(v[7]))
+    if not v[5] and not v[7]:  # the common case, read thousands of times per run: nothing to convert
+        return Verdict(v[0], v[1], v[2], v[3], bool(v[4]), (), (), (), bool(v[8]))
+    return Verdict(v[0], v[1], v[2], v[3], bool(v[4]), tuple(Problem(*p) for p in v[5]), tuple(v[6]),
+                   tuple((a[0], a[1]) for a in v[7]), bool(v[8]))
 
 
 class LineageCache:

@@ -54,6 +54,8 @@ def scalar(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, list):
         return "[" + ", ".join(scalar(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {scalar(x)}" for k, x in v.items()) + "}"
     return json.dumps(str(v), ensure_ascii=False)
 
 

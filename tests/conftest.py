@@ -12,6 +12,21 @@ from tests.builders import PEOPLE, QMS_YML, commit, git
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 
+# Markers by file (the test files stay free of them, so no one's edits collide): `integration` tests push
+# through real hooks into a server, build a site with mkdocs or install a tool; `browser` tests drive a
+# headless browser. `pytest -m "not integration"` is the quick in-process run.
+INTEGRATION_FILES = ("test_hooks_e2e", "test_plugin_build", "test_pre_commit_framework", "test_site_browser", "test_pdf_")
+BROWSER_FILES = ("test_site_browser",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        stem = item.path.stem
+        if stem.startswith(INTEGRATION_FILES) or "_e2e" in stem:
+            item.add_marker(pytest.mark.integration)
+        if stem.startswith(BROWSER_FILES):
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -164,9 +164,9 @@ def make_links_repo(repo: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     site_yml = SITE_YML + "markdown_extensions: [attr_list]\n"
     commit(repo, {"qms.yml": QMS_YML, "mkdocs.yml": site_yml}, "Set up the QMS", date="2026-01-05T09:00:00Z")
-    commit(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
-                  doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
-           "QP-001 QP-002", date="2026-02-01T10:00:00Z")
+    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", title="Control of documents"),
+                         doc_path("QP-002"): make_document("QP-002", title="Links", body=LINKS_BODY)},
+                  "QP-001 QP-002", date="2026-02-01T10:00:00Z")
     return repo
 
 
@@ -197,12 +197,13 @@ def make_attachments_repo(repo: Path, outside: Path) -> Path:
     (repo / folder).mkdir(parents=True)
     (repo / folder / "host.txt").symlink_to(outside)
     git(repo, "add", folder + "host.txt")
-    commit(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY),
-                  folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
+    commit(repo, {folder + "img/flow.png": "PNG-REV1-BYTES", folder + "files/order form.pdf": "%PDF-1.4 ORDER-FORM",
                   folder + "evil.html": "<script>SCRIPT-IN-HTML</script>",
                   folder + "diagram.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>SCRIPT-IN-SVG</script></svg>",
                   folder + "img/code-only.png": "CODE-BLOCK-ONLY", folder + "notes.txt": "UNLINKED-TEXT"},
-           "QP-001 with its files", date="2026-02-01T10:00:00Z")
+           "QP-001: its files", date="2026-02-01T09:00:00Z")
+    commit_signed(repo, {doc_path("QP-001"): make_document("QP-001", body=ATTACHED_BODY)},
+                  "QP-001 with its files", date="2026-02-01T10:00:00Z")
     draft = make_document("QP-001", revision=2, status="draft",
                           body=ATTACHED_BODY + "\n![new](img/draft-only.png)\n")
     commit(repo, {doc_path("QP-001"): draft, folder + "img/flow.png": "PNG-DRAFT-BYTES",

@@ -107,7 +107,7 @@ def _tamper(path: Path, edit: str = "") -> None:
     elif edit == "clear problems":
         for verdicts in value["verdicts"].values():
             for v in verdicts:
-                v[4], v[5], v[6] = [], [], []
+                v[5], v[6], v[7] = [], [], []
     path.write_bytes(mac + b"\n" + json.dumps(value).encode())
 
 

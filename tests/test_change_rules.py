@@ -13,8 +13,7 @@ from qms_docs.config import parse_config
 from qms_docs.hooks.commit_msg import clean_message
 from qms_docs.rules.base import Context
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.commit_msg import CommitMessage
-from qms_docs.rules.push import RefChange
+from qms_docs.rules.facts import ChangeFacts, CommitMessage, RefChange
 from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git, make_document
 
 TODAY = dt.date(2026, 11, 22)
@@ -226,19 +225,19 @@ def test_an_uncommitted_signature_is_judged_when_it_is_committed(qms_repo: Path,
 
 # QMS050 and QMS060: facts from the hooks ------------------------------------------------------------
 
-def run_rule(code: str, facts: dict[str, object]) -> list[tuple[str, str, int | None]]:
+def run_rule(code: str, facts: ChangeFacts) -> list[tuple[str, str, int | None]]:
     ctx = Context(snapshot.Snapshot("test", parse_config(QMS_YML), ()), TODAY, None, facts)
     return [(f.code, f.path, f.line) for f in engine.run(ctx, [r for r in CHANGE_RULES if r.code == code])]
 
 
 def test_a_message_that_names_every_changed_document_passes() -> None:
     msg = CommitMessage(".git/COMMIT_EDITMSG", "QP-001, WI-002: retention periods", ("QP-001", "WI-002"))
-    assert run_rule("QMS050", {"commit_message": msg}) == []
+    assert run_rule("QMS050", ChangeFacts(commit_message=msg)) == []
 
 
 def test_a_message_missing_an_id_is_qms050() -> None:
     msg = CommitMessage(".git/COMMIT_EDITMSG", "QP-0012: retention periods", ("QP-001",))
-    assert run_rule("QMS050", {"commit_message": msg}) == [("QMS050", ".git/COMMIT_EDITMSG", None)]
+    assert run_rule("QMS050", ChangeFacts(commit_message=msg)) == [("QMS050", ".git/COMMIT_EDITMSG", None)]
 
 
 def test_comments_and_the_scissors_block_do_not_count_as_naming() -> None:
@@ -249,10 +248,10 @@ def test_comments_and_the_scissors_block_do_not_count_as_naming() -> None:
 
 def test_a_non_fast_forward_update_and_a_deletion_are_qms060() -> None:
     old, new, zero = "a" * 40, "b" * 40, "0" * 40
-    assert run_rule("QMS060", {"ref_changes": (RefChange("refs/heads/main", old, new, True),)}) == []
-    assert run_rule("QMS060", {"ref_changes": (RefChange("refs/heads/main", old, new, False),)}) == \
+    assert run_rule("QMS060", ChangeFacts(ref_changes=(RefChange("refs/heads/main", old, new, True),))) == []
+    assert run_rule("QMS060", ChangeFacts(ref_changes=(RefChange("refs/heads/main", old, new, False),))) == \
         [("QMS060", "refs/heads/main", None)]
-    assert run_rule("QMS060", {"ref_changes": (RefChange("refs/heads/main", old, zero, False, True),)}) == \
+    assert run_rule("QMS060", ChangeFacts(ref_changes=(RefChange("refs/heads/main", old, zero, False, True),))) == \
         [("QMS060", "refs/heads/main", None)]
 
 

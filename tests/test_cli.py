@@ -154,3 +154,18 @@ def test_console_script_and_module_run_without_traceback(manual: Path) -> None:
         proc = subprocess.run(argv, cwd=manual / "controlled", capture_output=True, text=True)
         assert proc.returncode == 2, argv
         assert "qms.yml:2: not valid YAML" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_console_script_exits_normally_with_its_output_whole(manual: Path) -> None:
+    """`main()` returns the command's exit code to a normal interpreter exit (no os._exit): stdout is
+    flushed whole into a pipe, and a closed pipe is no traceback."""
+    scripts = Path(sys.executable).parent
+    qms_exe = str(scripts / "qms") if (scripts / "qms").exists() else "qms"
+    proc = subprocess.run([qms_exe, "list", "--format", "json"], cwd=manual, capture_output=True, text=True)
+    assert proc.returncode == 0 and [d["id"] for d in json.loads(proc.stdout)["documents"]] == \
+        ["FRM-001", "POL-001", "QP-001", "WI-001"]
+    reader = subprocess.Popen([qms_exe, "list", "--format", "csv"], cwd=manual, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # as `qms list | head -0` does
+    assert reader.wait(timeout=60) in (0, 1) and b"Traceback" not in reader.stderr.read()

@@ -124,7 +124,9 @@ def test_a_self_approval_is_refused(server: tuple[Path, Path]) -> None:
     commit_as(work, {QP1: make_document("QP-001", revision=2)}, "QP-001: sign", OMAR)
     pushed = push(work, "--no-verify", "main")
     assert pushed.returncode == 1
-    assert "QMS024 error: approval 1 (Jane Doe, quality-manager): jane@acme.example wrote revision 2" in pushed.stderr
+    signed = git(work, "rev-parse", "HEAD~1").stdout.strip()[:12]  # Jane's signature commit, in the middle of the push
+    assert (f"QMS024 error: in commit {signed}: approval 1 (Jane Doe, quality-manager): jane@acme.example wrote "
+            f"revision 2") in pushed.stderr
 
 
 def test_granting_oneself_a_role_and_using_it_in_the_same_push_is_refused(server: tuple[Path, Path]) -> None:
@@ -267,7 +269,7 @@ def test_a_signature_in_a_commit_signed_by_the_wrong_key_is_refused(
     sign_with(work, keys["eve"], keys["omar"])
     pushed = push(work, "--no-verify", "main")
     assert pushed.returncode == 1
-    assert "QMS025 error: approval 1 (Jane Doe, quality-manager): commit" in pushed.stderr
+    assert "QMS025 error: in commit" in pushed.stderr and "approval 1 (Jane Doe, quality-manager): commit" in pushed.stderr
     assert "is not signed by a key listed for jane@acme.example in .qms/allowed_signers" in pushed.stderr
     assert "approval 2" not in pushed.stderr
 
@@ -317,3 +319,124 @@ def test_a_hook_with_the_wrong_arguments_is_a_usage_error(server: tuple[Path, Pa
     remote, work = server
     result = qms("hook", "commit-msg", cwd=work)
     assert result.returncode == 2 and "usage: qms hook commit-msg MESSAGE_FILE" in result.stdout + result.stderr
+
+
+# every commit of a push counts (SPEC 4) ----------------------------------------------------------------
+
+GRANT_SAM = QMS_YML.replace("quality-manager: [jane@acme.example]", "quality-manager: [jane@acme.example, sam@acme.example]")
+DRAFT_2 = draft_of(make_document("QP-001", revision=2, sign=False))
+
+
+def test_a_role_granted_inside_a_merge_is_refused_by_the_server(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "side")
+    commit_as(work, {QP1: DRAFT_2}, "QP-001: revision 2", AUTHOR, "--no-verify")
+    git(work, "checkout", "-q", "main")
+    commit_as(work, {"README.md": "main moved on\n"}, "Readme", AUTHOR, "--no-verify")
+    git(work, "merge", "-q", "--no-ff", "--no-commit", "side")
+    done = commit_as(work, {"qms.yml": GRANT_SAM}, "Merge side", AUTHOR, "--no-verify")
+    assert done.returncode == 0, done.stderr
+    before = remote_main(remote)
+    pushed = push(work, "--no-verify", "main")
+    assert pushed.returncode == 1 and "remote: qms.yml: QMS014 error: changed on a protected branch by commit" in pushed.stderr
+    assert remote_main(remote) == before
+
+
+def test_a_forged_approval_in_the_middle_of_a_push_is_refused(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    commit_as(work, {QP1: DRAFT_2}, "QP-001: revision 2", AUTHOR, "--no-verify")
+    commit_as(work, {QP1: make_document("QP-001", revision=2)}, "QP-001: approved", AUTHOR, "--no-verify")
+    forged = git(work, "rev-parse", "HEAD").stdout.strip()[:12]
+    commit_as(work, {QP1: DRAFT_2}, "QP-001: back to draft", AUTHOR, "--no-verify")
+    pushed = push(work, "--no-verify", "main")
+    assert pushed.returncode == 1
+    assert f"QMS025 error: in commit {forged}: approval 1 (Jane Doe, quality-manager): added by commit" in pushed.stderr
+
+
+def test_a_middle_commit_restoring_a_superseded_revision_is_refused(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    sign_revision_2(work)
+    assert push(work, "main").returncode == 0
+    commit_as(work, {QP1: make_document("QP-001")}, "QP-001: restore revision 1", AUTHOR, "--no-verify")
+    restored = git(work, "rev-parse", "HEAD").stdout.strip()[:12]
+    commit_as(work, {QP1: make_document("QP-001", revision=2)}, "QP-001: revision 2 again", AUTHOR, "--no-verify")
+    pushed = push(work, "--no-verify", "main")
+    assert pushed.returncode == 1
+    assert f"QMS011 error: in commit {restored}: revision went down from 2 to 1" in pushed.stderr
+
+
+def test_a_feature_branch_merged_after_main_moved_on_is_accepted(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "feature")
+    sign_revision_2(work)
+    git(work, "checkout", "-q", "main")
+    wi = doc_path("WI-001")
+    done = commit_as(work, {wi: make_document("WI-001", status="draft")}, "WI-001: new work instruction", AUTHOR)
+    assert done.returncode == 0, done.stderr
+    merged = git(work, "merge", "-q", "--no-ff", "--no-edit", "feature", check=False)
+    assert merged.returncode == 0, merged.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert remote_main(remote) == git(work, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_a_spoofed_signer_in_the_middle_of_a_push_is_refused_when_signing_is_required(
+        signed_server: tuple[Path, Path]) -> None:
+    remote, work = signed_server
+    commit_as(work, {QP1: DRAFT_2}, "QP-001: revision 2", AUTHOR, "--no-verify")
+    for text, who in ((JANE_SIGNED, JANE), (make_document("QP-001", revision=2), OMAR)):
+        commit_as(work, {QP1: text}, "QP-001: approve", who, "--no-verify")  # the names, without their keys
+    commit_as(work, {QP1: DRAFT_2}, "QP-001: back to draft", AUTHOR, "--no-verify")
+    pushed = push(work, "--no-verify", "main")
+    assert pushed.returncode == 1 and pushed.stderr.count("QMS025 error: in commit") == 2
+
+
+def test_the_allowed_signers_file_changes_only_with_a_config_approvers_key(
+        signed_server: tuple[Path, Path], keys: dict[str, Path]) -> None:
+    """Sam adds his own key for Jane under Jane's name: refused; Jane's own signed commit: accepted."""
+    remote, work = signed_server
+    git(work, "config", "gpg.format", "ssh")
+    allowed = (work / ".qms/allowed_signers").read_text()
+    eve = " ".join(keys["eve"].with_suffix(".pub").read_text().split()[:2])
+    spoofed = {".qms/allowed_signers": allowed + f'jane@acme.example namespaces="git" {eve}\n'}
+    assert commit_as(work, spoofed, "Add a key", JANE, "--no-verify").returncode == 0
+    pushed = push(work, "--no-verify", "main")
+    assert pushed.returncode == 1
+    assert "remote: .qms/allowed_signers: QMS014 error: changed on a protected branch by commit" in pushed.stderr
+    assert "which is not signed by a key that .qms/allowed_signers lists for a holder of quality-manager" in pushed.stderr
+    git(work, "reset", "-q", "--hard", "origin/main")
+    omar2 = " ".join(keys["omar"].with_suffix(".pub").read_text().split()[:2])
+    rotated = {".qms/allowed_signers": allowed + f'omar@acme.example namespaces="git" {omar2}\n'}
+    done = commit_as(work, rotated, "Omar's second key", JANE, *signing(keys["jane"]))
+    assert done.returncode == 0, done.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+def test_a_conflicted_merge_concluded_with_git_commit_judges_against_both_parents(server: tuple[Path, Path]) -> None:
+    """The merge takes revision 2 as Jane and Omar approved it on the feature branch: the person who concludes
+    the merge added none of their signatures (pre-commit sees the merge against each parent, as the server does)."""
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "feature")
+    sign_revision_2(work)
+    git(work, "checkout", "-q", "main")
+    other = draft_of(make_document("QP-001", revision=2, body="# Another idea for revision 2\n", sign=False))
+    assert commit_as(work, {QP1: other}, "QP-001: revision 2, another idea", AUTHOR).returncode == 0
+    assert git(work, "merge", "-q", "feature", check=False).returncode != 0  # a conflict in QP-001
+    git(work, "checkout", "-q", "--theirs", "--", QP1)
+    concluded = commit_as(work, {QP1: make_document("QP-001", revision=2)}, "Merge feature", AUTHOR)
+    assert concluded.returncode == 0, concluded.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+def test_a_signature_typed_in_while_concluding_a_merge_is_refused(server: tuple[Path, Path]) -> None:
+    remote, work = server
+    git(work, "checkout", "-q", "-b", "feature")
+    assert commit_as(work, {QP1: DRAFT_2}, "QP-001: revision 2", AUTHOR).returncode == 0
+    git(work, "checkout", "-q", "main")
+    other = draft_of(make_document("QP-001", revision=2, body="# Another idea for revision 2\n", sign=False))
+    assert commit_as(work, {QP1: other}, "QP-001: revision 2, another idea", AUTHOR).returncode == 0
+    assert git(work, "merge", "-q", "feature", check=False).returncode != 0
+    refused = commit_as(work, {QP1: JANE_SIGNED}, "Merge feature", AUTHOR)
+    assert refused.returncode == 1 and "QMS025" in refused.stderr and "the commit being made" in refused.stderr

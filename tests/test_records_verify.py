@@ -113,7 +113,7 @@ def test_a_merge_that_takes_one_side_unchanged_writes_nothing(qms_repo: Path) ->
 
     code, lines = verify(qms_repo)
 
-    assert code == 0, lines
+    assert code == 0 and lines[-1].startswith("verified 1 revision of 1 document"), lines
 
 
 def test_self_approval_counts_content_written_before_the_revision_line_was_raised(qms_repo: Path) -> None:
@@ -208,3 +208,25 @@ def test_an_unreadable_blob_in_history_is_named_and_skipped(qms_repo: Path) -> N
     assert code == 0
     assert lines[0].startswith(f"note: {short(bad)} {doc_path('WI-009')}: cannot be read, skipped (")
     assert "not valid UTF-8" in lines[0] and lines[-1].endswith("every signature is valid")
+
+
+def test_a_revision_signed_on_a_branch_under_rules_the_branch_was_given_stays_valid_once_merged(qms_repo: Path) -> None:
+    """The quality manager changes who approves work instructions on a branch, they sign there, the branch
+    is merged: the merge takes the signed content unchanged, so it keeps the judgement it had where it
+    was signed (main's qms.yml before the merge still asks for a process owner)."""
+    git(qms_repo, "switch", "-q", "-c", "side")
+    changed = QMS_YML.replace("work-instruction: {prefix: WI,  approvers: [process-owner]",
+                              "work-instruction: {prefix: WI,  approvers: [quality-manager]")
+    assert changed != QMS_YML
+    commit(qms_repo, {"qms.yml": changed}, "Work instructions are approved by the quality manager", author=JANE,
+           date=tick(qms_repo))
+    wi = Doc(qms_repo, "WI-004", doc_path("WI-004"))
+    wi.draft(body(1))
+    wi.sign("quality-manager", person=JANE, approve=True)
+    git(qms_repo, "switch", "-q", "main")
+    commit(qms_repo, {"controlled/main.txt": "main\n"}, "main: a note", date=tick(qms_repo))
+    merge(qms_repo, "side", AUTHOR)
+
+    code, lines = verify(qms_repo)
+
+    assert code == 0 and lines[-1].startswith("verified 1 revision of 1 document"), lines

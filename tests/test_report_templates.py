@@ -26,7 +26,8 @@ def _data(value: str) -> audit_html.ReportData:
                  "revision": value, "digest": value, "digest_matches": False, "added_by_signer": False,
                  "commit": "0123456789012345" + value, "commit_author": value, "commit_email": value}
     document = {"id": value, "title": value, "type": value, "revision": value, "status": value,
-                "effective_date": dt.date(2026, 3, 1), "owner": value, "next_review": value}
+                "effective_date": dt.date(2026, 3, 1), "owner": value, "next_review": value,
+                "translations": {value: value}}
     return audit_html.ReportData(
         repository=value, head="9876543210987654" + value, today=dt.date(2026, 11, 22), since=dt.date(2026, 1, 6),
         documents=[document],

@@ -11,7 +11,7 @@ import pytest
 from qms_docs.config import Config
 from qms_docs.mkdocs_plugin import pages
 from qms_docs.publishing import select
-from tests.builders import QMS_YML, commit, doc_path, make_document
+from tests.builders import QMS_YML, commit, commit_signed, doc_path, make_document
 from tests.site_fixture import build_site, page
 from tests.test_publishing import TODAY
 
@@ -25,7 +25,7 @@ def row(html: str, clause: str) -> str:
 
 
 def test_excluded_clauses_and_their_sub_clauses_show_the_justification_not_a_gap(qms_repo: Path) -> None:
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", clauses=["7.5"])}, "QP-001")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", clauses=["7.5"])}, "QP-001")
     pub = select(qms_repo, TODAY)
     plain = pages.clause_matrix(pub, lambda i: None, exclusions={})
     html = pages.clause_matrix(pub, lambda i: None, exclusions={"8.3": WHY})
@@ -66,9 +66,9 @@ def test_references_to_documents_not_in_force_are_marked_not_issued(qms_repo: Pa
     from tests.site_fixture import SITE_YML
 
     body = "# Purchasing\n\nSee QP-002 (a draft), QP-009 (no such file), ISO-9001 and ABC-123 (not ours), QP-001.\n"
-    commit(qms_repo, {"mkdocs.yml": SITE_YML,
-                      doc_path("QP-001"): make_document("QP-001", body=body, references=["QP-002"]),
-                      doc_path("QP-002"): make_document("QP-002", status="draft")}, "QP-001 and a draft QP-002")
+    commit(qms_repo, {"mkdocs.yml": SITE_YML, doc_path("QP-002"): make_document("QP-002", status="draft")},
+           "QP-002 draft")
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", body=body, references=["QP-002"])}, "QP-001")
     html = page(build_site(qms_repo, tmp_path / "site"), "procedures/QP-001")
     mark = ('<span class="qms-not-issued" title="No revision of {0} is in force">{0} '
             '<span class="qms-badge qms-badge--not-issued">not issued</span></span>')

@@ -28,12 +28,14 @@ def editing(root: Path) -> Iterator[None]:
         yield
 
 
-def find(root: Path, doc_id: str) -> tuple[snapshot.Snapshot, Document]:
-    """The working-tree snapshot and the one document with this id (case-insensitive as a fallback)."""
+def find(root: Path, doc_id: str, lang: str | None = None) -> tuple[snapshot.Snapshot, Document]:
+    """The working-tree snapshot and the one document with this id (case-insensitive as a fallback):
+    the source document, or with `lang` its translation into that language (SPEC 8)."""
     snap = snapshot.from_worktree(root)
     wanted = doc_id.strip()
-    matches = [d for d in snap.documents if d.id == wanted] \
-        or [d for d in snap.documents if (d.id or "").upper() == wanted.upper()]
+    candidates = [d for d in snap.documents if d.is_translation == bool(lang) and (not lang or d.language == lang)]
+    matches = [d for d in candidates if d.id == wanted] \
+        or [d for d in candidates if (d.id or "").upper() == wanted.upper()]
     if len(matches) > 1:
         paths = ", ".join(d.path for d in matches)
         raise QmsError(f"id {wanted} is used by {len(matches)} files ({paths}); give each document its own id first")
@@ -43,6 +45,8 @@ def find(root: Path, doc_id: str) -> tuple[snapshot.Snapshot, Document]:
     if broken is not None:
         raise QmsError(f"{broken}; {wanted} cannot be edited until its front matter is fixed "
                        f"(`qms check` lists the problems)")
+    if lang and snap.find(wanted) is not None:
+        raise QmsError(f"{wanted} has no translation into {lang}; start one with `qms translate {wanted} --lang {lang}`")
     raise QmsError(f"no document with id {wanted} in {snap.config.documents_dir}/; `qms list` shows the ids")
 
 

@@ -27,7 +27,7 @@ from qms_docs.config import Config, DocType
 from qms_docs.errors import GitError, QmsError, UsageError
 from qms_docs.files import write_atomic
 from qms_docs.gitio import commit as gitcommit
-from qms_docs.gitio import runner
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.model.document import Document, Meaning, Status
 from qms_docs.rules import STATIC_RULES
 from qms_docs.rules.base import Context, Severity
@@ -37,7 +37,7 @@ VOIDED = ("QMS021", "QMS022")  # stale signatures: removed when the new one is a
 
 def signer(root: Path) -> tuple[str, str]:
     """(name, email) from git config; UsageError with the fix when either is missing."""
-    name, email = runner.identity(root)
+    name, email = gitrepo.identity(root)
     if not name or not email:
         raise UsageError('git user.name and user.email must both be set to sign: run `git config user.name '
                          '"Your Name"` and `git config user.email you@example.com` (the address qms.yml lists '
@@ -47,7 +47,7 @@ def signer(root: Path) -> tuple[str, str]:
 
 def check_status(doc: Document, config: Config) -> int:
     """The revision to sign; refuse approved documents and withdrawals every required role signed."""
-    doc_type = config.types.get(doc.type or "")
+    doc_type = config.type_of(doc)
     if doc.status is Status.APPROVED:
         raise QmsError(f"{doc.path}: {doc.id} revision {doc.revision} is already approved; "
                        f"start the next revision with `qms revise {doc.id} -m SUMMARY`")
@@ -71,7 +71,7 @@ def check_rules(snap: snapshot.Snapshot, doc: Document, today: dt.date) -> None:
 
 
 def doc_type_of(config: Config, doc: Document) -> DocType:
-    doc_type = config.types.get(doc.type or "")
+    doc_type = config.type_of(doc)
     if doc_type is None:
         raise QmsError(f"{doc.path}: type {doc.type!r} is not defined in qms.yml")
     return doc_type
@@ -137,16 +137,18 @@ def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, 
             "at": at.replace(microsecond=0), "revision": doc.revision, "digest": doc.digest}
 
 
-def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool, now: dt.datetime) -> str:
-    """Append the signature (and set status approved when complete); optionally commit it."""
+def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool, now: dt.datetime,
+        lang: str | None = None) -> str:
+    """Append the signature (and set status approved when complete); optionally commit it. With
+    `lang`, sign the translation into that language (SPEC 8)."""
     name, email = signer(root)
     with _documents.editing(root):
-        return _sign(root, doc_id, role, Meaning(meaning), commit, now, (name, email))
+        return _sign(root, (doc_id, lang), role, Meaning(meaning), commit, now, (name, email))
 
 
-def _sign(root: Path, doc_id: str, role: str | None, how: Meaning, commit: bool, now: dt.datetime,
+def _sign(root: Path, wanted: tuple[str, str | None], role: str | None, how: Meaning, commit: bool, now: dt.datetime,
           who: tuple[str, str]) -> str:
-    (name, email), (snap, doc) = who, _documents.find(root, doc_id)
+    (name, email), (snap, doc) = who, _documents.find(root, *wanted)
     revision = check_status(doc, snap.config)
     check_rules(snap, doc, now.date())
     doc_type = doc_type_of(snap.config, doc)
@@ -184,7 +186,7 @@ def _commit(root: Path, doc: Document, old: bytes, role: str, how: Meaning,
             who: tuple[str, str], sign: bool) -> str:
     """Commit the signed file as the signer; on failure put the file back as it was."""
     verb = "approve" if how is Meaning.APPROVED else "review"
-    message = f"{doc.id}: {verb} revision {doc.revision} as {role}"
+    message = f"{doc.id}{f' ({doc.language})' if doc.is_translation else ''}: {verb} revision {doc.revision} as {role}"
     try:
         oid = gitcommit.commit_file(root, doc.path, message, author=f"{who[0]} <{who[1]}>", sign=sign)
     except GitError as e:

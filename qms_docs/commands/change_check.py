@@ -1,7 +1,7 @@
 """`qms check --base REF`: the static and change rules between a base commit and a new snapshot.
 
 Roles and rules come from the base's qms.yml (SPEC 3), for every rule: a change cannot grant its
-author a role and then use it. History facts come from one `git log` pass over base..head.
+author a role and then use it. Every commit of base..head is judged (`qms_docs.changes.range`).
 
 When the new snapshot is the working tree or the index, head is HEAD plus the uncommitted state:
 the committed part of the range is judged fully; an approval entry or a qms.yml edit that exists
@@ -11,23 +11,18 @@ judged when it is committed (the pre-commit hook) and pushed (pre-push, pre-rece
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from qms_docs import engine, snapshot
-from qms_docs.commands import change_facts
+from qms_docs.changes.range import judge_range
 from qms_docs.config import Config
 from qms_docs.errors import UsageError
 from qms_docs.gitio import changes, runner
-from qms_docs.gitio import log as gitlog
-from qms_docs.history import History
 from qms_docs.rules import STATIC_RULES
-from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.config_change import trusted_files
-from qms_docs.rules.revisions import match_documents
+from qms_docs.rules.facts import ChangeFacts
 
 
 def comparison_base(root: Path, base: str, head: str | None) -> str:
@@ -54,8 +49,9 @@ def base_snapshot(root: Path, rev: str, config: Config, current: snapshot.Snapsh
 
 
 def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
-        branch: str | None = None, facts: Mapping[str, Any] | None = None) -> list[Finding]:
-    """Findings of STATIC_RULES + CHANGE_RULES for `current` against `base`, judged with the base's config.
+        branch: str | None = None, facts: ChangeFacts | None = None) -> list[Finding]:
+    """Findings for `current` against `base`, judged with the base's config: the static rules on the
+    head, and the change and history rules on every commit of the range (`qms_docs.changes.range`).
 
     `branch`: the branch the change goes to (QMS014 applies to protected ones); by default the
     branch `base` names, and a base that names no branch (a commit id, HEAD~3) counts as protected.
@@ -71,24 +67,13 @@ def run(root: Path, current: snapshot.Snapshot, base: str, today: dt.date, *,
     head_spec = current.commit or (changes.INDEX if current.label == snapshot.INDEX else changes.WORKTREE)
     diff = changes.changed_files(root, doc_base, head_spec, (config.documents_dir,))
     old = base_snapshot(root, doc_base, config, current, {c.old_path for c in diff})
-    ctx = Context(current, today, old, {
-        "renames": {c.old_path: c.path for c in diff if c.status == "R"},
-        "protected": target is None or target in config.protected_branches,
-    })
-    gathered: dict[str, Any] = {}
-    if head_commit is not None and head_commit != doc_base:
-        gathered = _history_facts(root, ctx, (doc_base, base_commit), head_commit, committed=current.commit is not None)
-    ctx = replace(ctx, facts={**ctx.facts, **gathered, **(facts or {})})
-    return engine.run(ctx, STATIC_RULES + CHANGE_RULES)
-
-
-def _history_facts(root: Path, ctx: Context, revs: tuple[str, str], head: str, *, committed: bool) -> dict[str, Any]:
-    """One `git log` pass over the range: who added each new signature, who wrote it, who changed qms.yml."""
-    config = ctx.config
-    paths = trusted_files(config)
-    commits = gitlog.log(root, [f"{revs[0]}..{head}"], [config.documents_dir, *paths])
-    matching = match_documents(ctx)
-    documents = [*matching.pairs, *((None, d) for d in matching.added)]
-    with History(root, commits, config.documents_dir) as history:
-        facts = change_facts.signature_facts(root, config, history, revs, committed, documents)
-    return {**facts, "config_commits": tuple(change_facts.config_commits(commits, paths))}
+    ctx = Context(current, today, old, replace(
+        facts or ChangeFacts(), renames={c.old_path: c.path for c in diff if c.status == "R"},
+        protected=target is None or target in config.protected_branches))
+    end_rules = [*STATIC_RULES, *in_scope(CHANGE_RULES, Scope.PUSH)]
+    if head_commit is None:  # nothing committed yet: the uncommitted state is the whole change
+        return engine.run(ctx, [*end_rules, *in_scope(CHANGE_RULES, Scope.CHANGE)])
+    uncommitted = None if current.commit is not None else current
+    per_commit = judge_range(root, ctx, (doc_base, base_commit), head_commit, uncommitted)
+    findings = {*per_commit, *engine.run(ctx, end_rules)}
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.code, f.message))

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from qms_docs import redline
+from qms_docs.model.document import document_key
 from qms_docs.trail import open_trail
 
 
-def run(root: Path, doc_id: str, a: int, b: int, *, word: bool) -> str:
-    """A unified diff (or with `word`, a word-level redline) of the files of revisions A and B."""
+def run(root: Path, doc_id: str, a: int, b: int, *, word: bool, lang: str | None = None) -> str:
+    """A unified diff (or with `word`, a word-level redline) of the files of revisions A and B (with
+    `lang`, of the translation into that language)."""
+    doc_id = document_key(doc_id, lang)
     with open_trail(root, doc_id) as trail:
         old_version, _ = trail.revision(a).last
         new_version, _ = trail.revision(b).last

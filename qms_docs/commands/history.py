@@ -8,6 +8,7 @@ from typing import Any
 
 from qms_docs import evidence
 from qms_docs.gitio import log as gitlog
+from qms_docs.model.document import document_key, split_key
 from qms_docs.trail import Trail, open_trail
 
 
@@ -24,7 +25,8 @@ def collect(trail: Trail) -> dict[str, Any]:
     keys = set(trail.keys)
     unreadable = [{"sha": v.commit.sha, "path": v.path, "error": e.message} for v, e in trail.history.unreadable()
                   if any(v in trail.history.lineages[k] for k in keys)]
-    return {"schema": 1, "id": trail.doc_id, "title": current.get("title"), "head": trail.head,
+    doc_id, language = split_key(trail.doc_id)
+    return {"schema": 1, "id": doc_id, "language": language, "title": current.get("title"), "head": trail.head,
             "path": None if deleted or last is None else last.path,
             "paths": list(dict.fromkeys(v.path for v in versions if v.blob is not None)),
             "deleted": deleted, "revisions": records, "unreadable": unreadable}
@@ -40,7 +42,8 @@ def _when(iso: str | None) -> str:
 
 def as_text(data: dict[str, Any]) -> str:
     """A readable audit trail, oldest revision first."""
-    out = [f"{data['id']}  {data['title'] or '(no title)'}"]
+    language = f" ({data['language']})" if data.get("language") else ""
+    out = [f"{data['id']}{language}  {data['title'] or '(no title)'}"]
     if data["path"]:
         earlier = [p for p in data["paths"] if p != data["path"]]
         out.append(f"File: {data['path']}" + (f" (earlier: {', '.join(earlier)})" if earlier else ""))
@@ -83,8 +86,8 @@ def _revision(r: dict[str, Any], doc_id: str) -> list[str]:
     return lines
 
 
-def run(root: Path, doc_id: str, fmt: str) -> str:
-    """The history of `doc_id` as text or JSON."""
-    with open_trail(root, doc_id) as trail:
+def run(root: Path, doc_id: str, fmt: str, lang: str | None = None) -> str:
+    """The history of `doc_id` (with `lang`, of its translation) as text or JSON."""
+    with open_trail(root, document_key(doc_id, lang)) as trail:
         data = collect(trail)
     return as_json(data) if fmt == "json" else as_text(data)

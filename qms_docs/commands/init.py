@@ -10,7 +10,7 @@ from qms_docs import branches
 from qms_docs.config import CONFIG_FILE, parse_config
 from qms_docs.errors import ConfigError, UsageError
 from qms_docs.files import write_atomic
-from qms_docs.gitio import runner
+from qms_docs.gitio import repo as gitrepo
 
 HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "pre-receive")
 SCAFFOLD = {  # file in the repository -> template
@@ -45,8 +45,7 @@ def protected_branches(path: Path) -> tuple[str, ...]:
 def git_init(path: Path) -> Scaffolded:
     """A new repository starts on the first protected branch; an existing one on an unguarded branch is told so."""
     protected = protected_branches(path)
-    if not (path / ".git").exists():
-        runner.git(path, "init", "--quiet", *(("--initial-branch", protected[0]) if protected else ()))
+    if gitrepo.init(path, protected[0] if protected else None):
         on = f" (on branch {protected[0]}, protected in qms.yml)" if protected else ""
         return Scaffolded([f".git{on}"], [], [])
     found = branches.read(path)

@@ -14,6 +14,7 @@ from qms_docs import snapshot
 from qms_docs.config import Config, DocType, load_config
 from qms_docs.errors import UsageError
 from qms_docs.files import write_atomic
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 
 
@@ -83,7 +84,7 @@ def run(root: Path, type_name: str, title: str) -> Path:
     used = {d.id for d in snap.documents if d.id} | set(re.findall(rf"\b{doc_type.prefix}-[0-9]{{3,}}", names)) \
         | ids_on_branches(root, doc_type, config.documents_dir)
     doc_id = next_id(doc_type, used)
-    name, email = runner.identity(root) if (root / ".git").exists() else (None, None)
+    name, email = gitrepo.identity(root) if (root / ".git").exists() else (None, None)
     owner = f"{name} <{email}>" if name and email else (name or doc_type.approvers[-1])
     front: dict[str, object] = {"id": doc_id, "title": title, "type": type_name, "revision": 1,
                                 "status": "draft", "owner": owner, "clauses": [], "references": [],

@@ -15,11 +15,11 @@ from qms_docs.errors import QmsError
 from qms_docs.model.document import Status
 
 
-def run(root: Path, doc_id: str, reason: str, effective: dt.date) -> str:
+def run(root: Path, doc_id: str, reason: str, effective: dt.date, lang: str | None = None) -> str:
     """Set status obsolete, raise the revision, record the reason and date, clear approvals; return a message."""
     text = _documents.summary_text(reason, "reason")
     with _documents.editing(root):
-        _, doc = _documents.find(root, doc_id)
+        _, doc = _documents.find(root, doc_id, lang)
         if doc.status is Status.OBSOLETE:
             raise QmsError(f"{doc.path}: {doc.id} is already obsolete (revision {doc.revision}); nothing to do")
         if doc.revision is None:

@@ -14,7 +14,7 @@ from qms_docs.audit import load_revisions, verify
 from qms_docs.commands import list_, review_due
 from qms_docs.commands.verify import resolve
 from qms_docs.files import write_atomic
-from qms_docs.gitio.stream import stream_objects
+from qms_docs.gitio import log as gitlog
 from qms_docs.history import History, Revision
 from qms_docs.model.document import Status
 from qms_docs.policy import Policies
@@ -22,11 +22,7 @@ from qms_docs.policy import Policies
 
 def subjects(root: Path, shas: list[str]) -> dict[str, str]:
     """The first line of each commit message, read through one pipelined cat-file."""
-    found = {}
-    for sha, data in stream_objects(root, shas):
-        if data is not None:
-            found[sha] = evidence.subject(data.partition(b"\n\n")[2].decode("utf-8", "replace"))
-    return found
+    return {sha: evidence.subject(message) for sha, message in gitlog.messages(root, shas).items()}
 
 
 def last_approved(revisions: list[Revision]) -> tuple[Revision | None, Revision | None]:
@@ -51,7 +47,7 @@ def document_evidence(history: History, revisions: dict[str, list[Revision]]) ->
         _, doc = latest.last
         _, now = revisions[key][-1].last
         pending = f"current state: revision {current.number}, {now.meta.get('status')}" if current else ""
-        rows.append({"id": now.id or key, "title": now.title, "path": versions[-1].path,
+        rows.append({"id": now.key or key, "title": now.title, "path": versions[-1].path,
                      "revision": approved.number if approved else None, "status": doc.meta.get("status"),
                      "effective_date": doc.effective_date, "pending": pending,
                      "signatures": evidence.signatures(approved) if approved else []})

@@ -25,7 +25,7 @@ def rows(root: Path, today: dt.date, within: int = 0) -> list[dict[str, Any]]:
     snap = snapshot.from_worktree(root)
     horizon = today + dt.timedelta(days=within)
     found = []
-    for doc in snap.documents:
+    for doc in (d for d in snap.documents if not d.is_translation):  # translations follow their source (QMS070)
         doc_type = snap.config.types.get(doc.type or "")
         due = next_review(doc, doc_type) if doc.status is Status.APPROVED else None
         if due is None or due > horizon:

@@ -17,7 +17,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from qms_docs.commands import _documents
+from qms_docs.commands import _documents, translate
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.model.document import Document, Status
 from qms_docs.model.edit import DELETE
@@ -40,22 +40,28 @@ def check_revisable(doc: Document, effective: dt.date | None) -> int:
     return doc.revision
 
 
-def run(root: Path, doc_id: str, summary: str | None, effective: dt.date | None = None) -> str:
-    """Raise the revision (or date the one in progress); return a message."""
+def run(root: Path, doc_id: str, summary: str | None, effective: dt.date | None = None, *,
+        lang: str | None = None, source_revision: bool = False) -> str:
+    """Raise the revision (or date the one in progress); return a message. With `lang`, the translation
+    into that language; `source_revision` points it at the source revision in force (SPEC 8)."""
     text = None if summary is None else _documents.summary_text(summary, "change summary")
     with _documents.editing(root):
-        _, doc = _documents.find(root, doc_id)
+        _, doc = _documents.find(root, doc_id, lang)
+        link = translate.repointed(root, doc) if source_revision else {}
+        if link and doc.status in (Status.DRAFT, Status.REVIEW) and effective is None:
+            return translate.repoint_draft(root, doc, link, text)
         revision = check_revisable(doc, effective)
         if doc.status is Status.APPROVED or effective is None:
-            return _start(root, doc, revision + 1, text, effective)
+            return _start(root, doc, revision + 1, text, effective, link)
         return _date(root, doc, text, effective)
 
 
-def _start(root: Path, doc: Document, revision: int, text: str | None, effective: dt.date | None) -> str:
+def _start(root: Path, doc: Document, revision: int, text: str | None, effective: dt.date | None,
+           link: dict[str, Any]) -> str:
     if text is None:
         raise UsageError(f"say what changes in revision {revision} of {doc.id} and why with -m SUMMARY")
     _documents.rewrite(root, doc, {"revision": revision, "status": str(Status.DRAFT), "change_summary": text,
-                                   "effective_date": effective or DELETE, "approvals": []})
+                                   "effective_date": effective or DELETE, **link, "approvals": []})
     then = f"takes effect on {effective.isoformat()}; edit it" if effective else \
         f"edit it, set its effective date with `qms revise {doc.id} --effective YYYY-MM-DD`"
     return f"{doc.path}: {doc.id} revision {revision} started (draft); {then}, then collect signatures with " \

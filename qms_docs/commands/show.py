@@ -7,11 +7,14 @@ from pathlib import Path
 from qms_docs import snapshot
 from qms_docs.errors import QmsError
 from qms_docs.gitio import runner
+from qms_docs.model.document import document_key
 from qms_docs.trail import open_trail, paths_at
 
 
-def run(root: Path, doc_id: str, revision: int | None) -> bytes:
-    """The bytes of revision N (its last committed version); by default the document at HEAD."""
+def run(root: Path, doc_id: str, revision: int | None, lang: str | None = None) -> bytes:
+    """The bytes of revision N (its last committed version); by default the document at HEAD. With
+    `lang`, of the translation into that language."""
+    doc_id = document_key(doc_id, lang)
     if revision is None:
         return at_head(root, doc_id)
     with open_trail(root, doc_id) as trail:

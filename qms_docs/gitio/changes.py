@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from qms_docs.gitio import runner
@@ -47,6 +48,12 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     return proc.returncode == 0
 
 
+def parents_of(root: Path, revs: str) -> dict[str, tuple[str, ...]]:
+    """Every commit of `revs` (e.g. `base..head`) -> its parents: the range's ancestry, in one `git rev-list`."""
+    out = runner.git_text(root, "rev-list", "--parents", revs, "--")
+    return {shas[0]: tuple(shas[1:]) for shas in (line.split() for line in out.splitlines()) if shas}
+
+
 def merge_base(root: Path, a: str, b: str) -> str | None:
     out = runner.git(root, "merge-base", a, b, check=False).decode().strip()
     return out or None
@@ -68,38 +75,67 @@ def default_branch(root: Path) -> str | None:
     return ref if ref and runner.resolve(root, ref) else None
 
 
+def remote_default_branch(root: Path, remote: str) -> str | None:
+    """The remote's default branch as last fetched (`refs/remotes/origin/HEAD` -> `refs/remotes/origin/main`)."""
+    head = f"refs/remotes/{remote}/HEAD"
+    if not runner.resolve(root, head):
+        return None
+    return runner.git_text(root, "symbolic-ref", "-q", head).strip() or None
+
+
+def merge_heads(root: Path) -> list[str]:
+    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none."""
+    try:
+        text = runner.git_path(root, "MERGE_HEAD").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def pending_author(root: Path) -> str:
     """`Name <email>` of the commit being made (git exports `--author` to the hooks)."""
     ident = runner.git_text(root, "var", "GIT_AUTHOR_IDENT").strip()
     return ident.rsplit(">", 1)[0] + ">" if ">" in ident else ident
 
 
-def revision_start(root: Path, rev: str, path: str, revision: int) -> str | None:
-    """The newest commit up to `rev` that wrote the line `revision: N` of `path` (following renames):
-    where that revision began. Found without walking the gap back to the previous revision."""
-    pattern = rf"^revision:[ \t]*{revision}[ \t]*(#.*)?$"
-    out = runner.git(root, "log", "--follow", "-1", "--format=%H", "-G", pattern, rev, "--", path, check=False)
-    return out.decode().strip() or None
+@dataclass(frozen=True)
+class PastVersion:
+    """A file (blob) as a commit that wrote it left it."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    blob: str
 
 
-def versions_back(root: Path, rev: str, path: str) -> Iterator[tuple[str, str, str, str]]:
-    """(sha, author name, author e-mail, blob) of each commit that changed `path`, newest first, from `rev`.
+def versions_back(root: Path, rev: str, path: str) -> Iterator[PastVersion]:
+    """Each commit that wrote `path` (following renames), newest first, from `rev`.
 
-    Streams `git log --follow`; the caller stops reading when it has gone back far enough, so the
-    cost is the distance walked, not the length of the history."""
-    proc = subprocess.Popen(["git", "-C", str(root), "log", "--follow", "-M", "--raw", "--no-abbrev", "--no-color",
-                             "--format=%x01%H%x00%an%x00%ae", rev, "--", path], stdout=subprocess.PIPE)
+    Merges are seen (`-m`: git prints one record per parent whose diff is not empty): a merge wrote the
+    file only when it differs from every parent; one that took it from a parent is left out (that
+    parent's own commits follow in the walk). Streams `git log --follow`: the caller stops reading when
+    it has gone back far enough, so the cost is the distance walked, not the length of the history."""
+    proc = subprocess.Popen(["git", "-C", str(root), "log", "--follow", "-m", "-M", "--raw", "--no-abbrev", "--no-color",
+                             "--format=%x01%H%x00%P%x00%an%x00%ae", rev, "--", path], stdout=subprocess.PIPE)
     assert proc.stdout is not None
     try:
-        head: list[str] | None = None
+        pending: list[str] = []  # sha, parents, name, e-mail, blob, records seen
         for line in proc.stdout:
             if line.startswith(b"\x01"):
                 head = line[1:].rstrip(b"\n").decode("utf-8", "replace").split("\0")
-            elif line.startswith(b":") and head is not None and len(head) == 3:
+                if pending and head[0] == pending[0]:
+                    continue  # the same merge, against its next parent
+                yield from _written(pending)
+                pending = [*head, "", "0"] if len(head) == 4 else []
+            elif line.startswith(b":") and pending:
                 blob = line.split(b"\t", 1)[0].split()[3].decode()
-                if not is_null(blob):
-                    yield head[0], head[1], head[2], blob
-                head = None
+                pending[4], pending[5] = ("" if is_null(blob) else blob), str(int(pending[5]) + 1)
+        yield from _written(pending)
     finally:
         proc.kill()
         proc.wait()
+
+
+def _written(pending: list[str]) -> Iterator[PastVersion]:
+    if pending and pending[4] and int(pending[5]) >= max(1, len(pending[1].split())):
+        yield PastVersion(pending[0], pending[2], pending[3], pending[4])

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qms_docs.errors import GitError
 from qms_docs.gitio import runner
+from qms_docs.gitio.stream import stream_objects
 
-_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%cn", "%ce", "%ct")
+_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ct")
 _FORMAT = "commit%x00" + "%x00".join(_FIELDS) + "%x00"
 _RAW = re.compile(rb"^:[0-7]{6} [0-7]{6} ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$")
 _OID = re.compile(rb"^[0-9a-f]{40,64}$")
@@ -43,8 +44,6 @@ class Commit:
     author_name: str
     author_email: str
     authored: dt.datetime
-    committer_name: str
-    committer_email: str
     committed: dt.datetime
     changes: tuple[Change, ...] = ()  # against the first parent (all files for a root commit)
     parent_changes: tuple[tuple[Change, ...], ...] = ()  # a merge (with `merges=True`): against each parent, in order
@@ -104,15 +103,15 @@ def parse_log(out: bytes) -> Iterator[Commit]:
             continue
         if marker != b"commit" or i + len(_FIELDS) >= n:
             raise GitError(f"unexpected output from git log near {marker[:40]!r}")
-        sha, parents, an, ae, at, cn, ce, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
+        sha, parents, an, ae, at, ct = tokens[i + 1:i + 1 + len(_FIELDS)]
         i += 1 + len(_FIELDS)
         changes, i = raw_entries(tokens, i)
         yield Commit(sha.decode(), tuple(p.decode() for p in parents.split()), _text(an), _text(ae), _time(at),
-                     _text(cn), _text(ce), _time(ct), tuple(changes))
+                     _time(ct), tuple(changes))
 
 
 def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_parent: bool = False,
-        follow: bool = False, merges: bool = False, full_history: bool = False) -> list[Commit]:
+        follow: bool = False, merges: bool = False, full_history: bool = False, topo_order: bool = False) -> list[Commit]:
     """Commits reachable from `revs` (e.g. ["HEAD"], ["base..head"], ["new", "--not", "--all"]),
     oldest first, with the changes under `paths` (renames detected). With `follow` (one path),
     the file is followed back through its renames as `git log --follow` does.
@@ -121,11 +120,12 @@ def log(root: Path, revs: Sequence[str], paths: Sequence[str] = (), *, first_par
     changes against its first parent in `changes` and against every parent in `parent_changes`
     (one extra `git diff-tree` process for all merges, never one per commit). With
     `full_history`, git does not simplify history by `paths`: a side branch whose changes a merge
-    discarded is still listed."""
+    discarded is still listed. With `topo_order`, no commit comes before one of its parents."""
     args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", f"--format={_FORMAT}"]
     args += ["--first-parent"] if first_parent else []
     args += ["--diff-merges=first-parent"] if merges else []
     args += ["--full-history"] if full_history else []
+    args += ["--topo-order"] if topo_order else []
     args += ["--follow"] if follow else ["--reverse"]  # git cannot combine --follow with --reverse
     commits = list(parse_log(runner.git(root, *args, *revs, "--", *paths)))
     if merges and not first_parent:
@@ -166,14 +166,15 @@ def _with_parent_changes(root: Path, commits: list[Commit], paths: Sequence[str]
     return [replace(c, parent_changes=by_merge[c.sha]) if c.sha in by_merge else c for c in commits]
 
 
-def messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
-    """Full commit messages, read from the commit objects through one cat-file process."""
+def messages(root: Path, shas: Sequence[str]) -> dict[str, str]:
+    """Full commit messages, read from the commit objects through one pipelined cat-file process.
+
+    The one reader of commit messages (the headers end at the first empty line; a signature header's
+    own empty lines are indented, so they never end it)."""
     found = {}
-    with runner.BlobReader(root) as reader:
-        for sha, data in reader.read_many(shas):
-            if data is not None:
-                _, _, message = data.partition(b"\n\n")
-                found[sha] = message.decode("utf-8", "replace")
+    for sha, data in stream_objects(root, shas):
+        if data is not None:
+            found[sha] = data.partition(b"\n\n")[2].decode("utf-8", "replace")
     return found
 
 

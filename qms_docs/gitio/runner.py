@@ -45,6 +45,11 @@ def find_root(start: Path | None = None) -> Path:
     raise UsageError(f"{here} is not inside a git repository; run `qms init` there first")
 
 
+def git_path(root: Path, name: str) -> Path:
+    """A file in the git folder (`rev-parse --git-path`: honours worktrees and GIT_DIR)."""
+    return root / git_text(root, "rev-parse", "--git-path", name).strip()
+
+
 def is_bare(root: Path) -> bool:
     return git_text(root, "rev-parse", "--is-bare-repository").strip() == "true"
 
@@ -135,11 +140,7 @@ def read_blobs(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
 
 
 def config_value(root: Path, key: str) -> str | None:
-    """A git config value (e.g. user.email), or None when unset."""
+    """A git config value, or None when unset. For the hot path (the commit-msg hook's core.commentChar);
+    the other commands read and write config through gitio.repo."""
     out = git(root, "config", "--get", key, check=False)
     return out.decode("utf-8", "replace").strip() or None
-
-
-def identity(root: Path) -> tuple[str | None, str | None]:
-    """The git user (user.name, user.email) that commits and signatures are made as."""
-    return config_value(root, "user.name"), config_value(root, "user.email")

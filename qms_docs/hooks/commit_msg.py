@@ -8,12 +8,12 @@ from typing import BinaryIO
 from qms_docs import engine
 from qms_docs.clock import today
 from qms_docs.errors import UsageError
-from qms_docs.gitio import runner
+from qms_docs.gitio import changes, runner
 from qms_docs.hooks.staged import read_staged
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules.base import Context
+from qms_docs.rules.base import Context, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.commit_msg import CommitMessage
+from qms_docs.rules.facts import ChangeFacts, CommitMessage
 
 SCISSORS = "------------------------ >8 ------------------------"
 
@@ -42,12 +42,12 @@ def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError as e:
         raise UsageError(f"commit-msg: cannot read the message file {args[0]}: {e.strerror}") from None
-    if (root / runner.git_text(root, "rev-parse", "--git-path", "MERGE_HEAD").strip()).exists():
+    if changes.merge_heads(root):
         return 0, ""  # a merge commit records a merge; the commits it brings in name their documents
     staged = read_staged(root)
     ids = staged.changed_ids()
     if not ids:
         return 0, ""
     message = CommitMessage(args[0], clean_message(text, comment_char(root)), ids)
-    ctx = Context(staged.documents, today(), None, {"commit_message": message})
-    return verdict("commit-msg", engine.run(ctx, [r for r in CHANGE_RULES if r.code == "QMS050"]), "commit refused")
+    ctx = Context(staged.documents, today(), None, ChangeFacts(commit_message=message))
+    return verdict("commit-msg", engine.run(ctx, in_scope(CHANGE_RULES, Scope.COMMIT_MESSAGE)), "commit refused")

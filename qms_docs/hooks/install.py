@@ -13,6 +13,7 @@ from qms_docs.commands.init import HOOKS, template
 from qms_docs.config import load_config
 from qms_docs.errors import ConfigError, QmsError, UsageError
 from qms_docs.files import write_atomic
+from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 
 MARKER = "# qms-docs-server-hook"
@@ -76,7 +77,7 @@ def check_coexistence(root: Path) -> list[str]:
         m in p.read_text(encoding="utf-8", errors="replace") for p in found.values() for m in PRE_COMMIT_FRAMEWORK)
     if framework:
         raise HooksRefused("install-hooks: " + FRAMEWORK_HINT.format(config=FRAMEWORK_CONFIG))
-    old = runner.config_value(root, "core.hooksPath")
+    old = gitrepo.config_value(root, "core.hooksPath")
     if old and Path(old) not in (Path("hooks"), root / "hooks"):
         raise HooksRefused(f"install-hooks: core.hooksPath is already {old}; its hooks would stop running. "
                            f"Copy them into hooks/ (or call them from the qms-docs shims), then "
@@ -118,8 +119,7 @@ def install_client(root: Path) -> list[str]:
         if not os.access(shim, os.X_OK):
             shim.chmod(shim.stat().st_mode | 0o111)
             done.append(f"made hooks/{name} executable")
-    old = runner.config_value(root, "core.hooksPath")
-    runner.git(root, "config", "core.hooksPath", "hooks")
+    old = gitrepo.set_config(root, "core.hooksPath", "hooks")
     done.append("core.hooksPath = hooks" + (f" (was {old})" if old and old != "hooks" else "")
                 + ": git now runs the pre-commit, commit-msg and pre-push checks of qms-docs")
     if shutil.which("qms") is None:

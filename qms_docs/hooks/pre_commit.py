@@ -17,23 +17,22 @@ import datetime as dt
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from qms_docs import engine
+from qms_docs.changes.steps import new_entries
 from qms_docs.clock import today
 from qms_docs.gitio import changes, runner
 from qms_docs.hooks.staged import Staged, id_index, read_staged
 from qms_docs.hooks.verdict import verdict
 from qms_docs.model.document import Document
 from qms_docs.rules import STATIC_RULES
-from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.config_change import ConfigCommit
-from qms_docs.rules.provenance import Signature, new_entries
-from qms_docs.rules.revisions import match_documents
+from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Signature
 
-CROSS_DOCUMENT = ("QMS004", "QMS040", "QMS041")
-NOT_HERE = ("QMS050", "QMS060")  # the commit-msg hook and the push hooks judge these
+# the commit-msg hook judges the message, the push hooks the ref updates; cross-document rules run below
+HERE = (Scope.DOCUMENT, Scope.CHANGE, Scope.HISTORY)
 
 
 def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
@@ -50,21 +49,28 @@ def _author(root: Path) -> tuple[str, str]:
     return name, email
 
 
-def _commit_facts(root: Path, staged: Staged, documents: list[tuple[Document | None, Document]]) -> dict[str, Any]:
+def _protected(root: Path, staged: Staged) -> bool:
+    """Whether the commit goes to a protected branch (a detached HEAD counts as protected)."""
+    branch = changes.branch_of(root, "HEAD")
+    return branch is None or branch in staged.config.protected_branches
+
+
+def _commit_facts(root: Path, staged: Staged, facts: ChangeFacts,
+                  documents: list[tuple[Document | None, Document]]) -> ChangeFacts:
     """The commit being made, as the provenance and config rules see a commit (none for a first commit)."""
     if staged.base is None:
-        return {}
+        return facts
     news = [(old, new, new_entries(old, new)) for old, new in documents]
     if not staged.config_changes and not any(entries for _, _, entries in news):
-        return {}
+        return facts
     name, email = _author(root)
-    signatures = tuple(Signature(new.path, i, None, name, email) for _, new, entries in news for i, _ in entries)
-    wrote = {new.path: {email.lower(): ""} for old, new, entries in news
-             if entries and (old is None or old.digest != new.digest)}
-    branch = changes.branch_of(root, "HEAD")
-    return {"signatures": signatures, "content_authors": wrote,
-            "config_commits": tuple(ConfigCommit(None, name, email, p) for p in staged.config_changes),
-            "protected": branch is None or branch in staged.config.protected_branches}
+    return replace(
+        facts,
+        signatures=tuple(Signature(new.path, i, None, name, email) for _, new, entries in news for i, _ in entries),
+        content_authors={new.path: {email.lower(): None} for old, new, entries in news
+                         if entries and (old is None or old.digest != new.digest)},
+        config_commits=tuple(ConfigCommit(None, name, email, p) for p in staged.config_changes),
+        protected=_protected(root, staged))
 
 
 def check(root: Path, day: dt.date) -> list[Finding]:
@@ -72,20 +78,26 @@ def check(root: Path, day: dt.date) -> list[Finding]:
     staged = read_staged(root)
     if not staged.changes and not staged.config_changes:
         return []
-    ctx = Context(staged.documents, day, staged.base, {
-        "renames": {c.old_path: c.path for c in staged.changes if c.status == "R"},
-        "added": {c.path for c in staged.changes if c.status in "AC"},
-    })
-    matching = match_documents(ctx)
-    documents = [*matching.pairs, *((None, d) for d in matching.added)]
-    ctx = replace(ctx, facts={**ctx.facts, **_commit_facts(root, staged, documents)})
-    rules = [r for r in (*STATIC_RULES, *CHANGE_RULES) if r.code not in CROSS_DOCUMENT + NOT_HERE]
-    findings = engine.run(ctx, rules)
+    ctx = Context(staged.documents, day, staged.base, ChangeFacts(
+        renames={c.old_path: c.path for c in staged.changes if c.status == "R"},
+        added=frozenset(c.path for c in staged.changes if c.status in "AC"),
+    ))
+    documents = ctx.matching.changed()
+    merged = changes.merge_heads(root) if staged.head else []
+    if merged:  # a merge being concluded: judged against each parent (what it takes from one is not new)
+        from qms_docs.changes.range import judge_commit_being_made
+
+        findings = engine.run(ctx, in_scope(STATIC_RULES, Scope.DOCUMENT))
+        findings += judge_commit_being_made(root, staged.config, [staged.head or "HEAD", *merged], _author(root),
+                                            _protected(root, staged), day)
+    else:
+        ctx = Context(ctx.snapshot, day, ctx.base, _commit_facts(root, staged, ctx.facts, documents))
+        findings = engine.run(ctx, in_scope((*STATIC_RULES, *CHANGE_RULES), *HERE))
     mine = {d.path for d in staged.documents.documents}
     if any(old is None or old.id != new.id or set(new.references) - set(old.references) for old, new in documents):
         others = tuple(Document(path, {"id": doc_id, "status": status}, "")
                        for path, (doc_id, status) in id_index(root, staged.config).items() if path not in mine)
         everything = replace(staged.documents, documents=staged.documents.documents + others)
-        cross = [r for r in STATIC_RULES if r.code in CROSS_DOCUMENT]
+        cross = in_scope(STATIC_RULES, Scope.CROSS_DOCUMENT)
         findings += [f for f in engine.run(Context(everything, day), cross) if f.path in mine]
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.code, f.message))

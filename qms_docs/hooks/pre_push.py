@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qms_docs.clock import today
-from qms_docs.gitio import runner
+from qms_docs.gitio import changes, runner
 from qms_docs.hooks.push_check import check_updates
 from qms_docs.hooks.refs import parse_ref_updates
 
@@ -17,7 +17,5 @@ def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
     A new protected branch is judged against the remote's default branch as last fetched."""
     root = runner.find_root(repo)
     remote = args[0]
-    default = runner.git_text(root, "symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD") \
-        if runner.resolve(root, f"refs/remotes/{remote}/HEAD") else ""
     updates = parse_ref_updates(stdin.read(), "pre-push")
-    return check_updates(root, "pre-push", updates, default.strip() or None, today())
+    return check_updates(root, "pre-push", updates, changes.remote_default_branch(root, remote), today())

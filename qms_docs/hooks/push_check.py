@@ -14,11 +14,9 @@ from qms_docs.gitio import changes, runner
 from qms_docs.hooks.refs import RefUpdate
 from qms_docs.hooks.verdict import verdict
 from qms_docs.rules import STATIC_RULES
-from qms_docs.rules.base import Context, Finding
+from qms_docs.rules.base import Context, Finding, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES
-from qms_docs.rules.push import RefChange
-
-PUSH_RULES = tuple(r for r in CHANGE_RULES if r.code == "QMS060")
+from qms_docs.rules.facts import ChangeFacts, RefChange
 
 
 def base_of(root: Path, update: RefUpdate, default: str | None) -> str | None:
@@ -41,9 +39,10 @@ def check_update(root: Path, update: RefUpdate, base: str | None, config: Config
     """QMS060 for a deletion or rewrite, then the static and change rules of the new tip against the base."""
     known = base is not None and runner.resolve(root, base) is not None
     fast_forward = update.created or (known and changes.is_ancestor(root, update.old, update.new))
-    rewrite = {"ref_changes": (RefChange(update.ref, update.old, update.new, fast_forward, update.deleted),)}
+    rewrite = ChangeFacts(ref_changes=(RefChange(update.ref, update.old, update.new, fast_forward, update.deleted),))
     if update.deleted or (base is not None and not known):  # deleted, or the remote moved on (fetch first)
-        return engine.run(Context(snapshot.Snapshot(update.ref, config, ()), day, None, rewrite), PUSH_RULES)
+        return engine.run(Context(snapshot.Snapshot(update.ref, config, ()), day, None, rewrite),
+                          in_scope(CHANGE_RULES, Scope.PUSH))
     snapshot.config_at(root, update.new)  # a broken qms.yml is refused (ConfigError), never let onto the branch
     if base is None:
         return engine.run(Context(snapshot.from_commit(root, update.new), day), STATIC_RULES)

@@ -17,7 +17,7 @@ from qms_docs.gitio import changes, runner
 from qms_docs.gitio.log import Change
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
-from qms_docs.rules.config_change import trusted_files
+from qms_docs.rules.config_change import guarded_files
 from qms_docs.snapshot import INDEX, Snapshot, is_document
 
 _ID_LINE = re.compile(r"""^(id|status):[ \t]*(['"]?)([^'"#]*?)\2[ \t]*(?:#.*)?$""")
@@ -30,7 +30,7 @@ class Staged:
     config: Config  # HEAD's qms.yml (the base), or the staged one when HEAD has none
     head: str | None
     changes: tuple[Change, ...]  # staged changes of documents
-    config_changes: tuple[str, ...]  # configuration files the commit changes
+    config_changes: tuple[str, ...]  # guarded files the commit changes (qms.yml, allowed signers, mkdocs.yml, ...)
     documents: Snapshot  # the staged state of the changed documents
     base: Snapshot | None  # their state in HEAD
 
@@ -83,7 +83,7 @@ def read_staged(root: Path) -> Staged:
         new = _parse(reader, ((c.path, c.blob) for c in docs if c.status != "D" and is_document(c.path, folder)))
         old = _parse(reader, ((c.old_path, c.old_blob) for c in docs if c.status in "MDRT"
                               and is_document(c.old_path, folder))) if head else ([], [])
-    return Staged(config, head, docs, tuple(p for p in trusted_files(config) if p in touched),
+    return Staged(config, head, docs, tuple(p for p in guarded_files(config) if p in touched),
                   Snapshot(INDEX, config, tuple(new[0]), tuple(new[1])),
                   Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None)
 
@@ -108,7 +108,7 @@ def id_index(root: Path, config: Config) -> dict[str, tuple[str | None, str | No
     in an unusual YAML form, an alias or a multi-line scalar, is missed). Results are kept per blob
     id in the git folder (`qms-id-index`), so a commit reads only the blobs it has not seen before."""
     entries = [(p, oid) for p, oid in runner.list_index(root, config.documents_dir) if is_document(p, config.documents_dir)]
-    cache_file = root / runner.git_text(root, "rev-parse", "--git-path", "qms-id-index").strip()
+    cache_file = runner.git_path(root, "qms-id-index")
     cache: dict[str, tuple[str | None, str | None]] = {}
     with contextlib.suppress(OSError):
         for line in cache_file.read_text(encoding="utf-8").splitlines():

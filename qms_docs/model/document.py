@@ -30,6 +30,26 @@ _ZERO = dt.timedelta(0)
 _STATUSES = {s.value: s for s in Status}
 _MEANINGS = {m.value: m for m in Meaning}
 APPROVAL_FIELDS = ("name", "email", "role", "meaning", "at", "revision", "digest")
+LANGUAGE_SEPARATOR = "@"  # a translation's key: "QP-002@nb" (the source's key is its id)
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A translation's `translation_of`: the source revision it translates and that revision's digest."""
+
+    revision: int
+    digest: str
+
+
+def document_key(doc_id: str, language: str | None = None) -> str:
+    """The key of a document in one snapshot: its id, or `ID@LANG` for its translation into LANG (SPEC 8)."""
+    return f"{doc_id}{LANGUAGE_SEPARATOR}{language}" if language else doc_id
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """(id, language or None) of a document key."""
+    doc_id, _, language = key.partition(LANGUAGE_SEPARATOR)
+    return doc_id, language or None
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,34 @@ class Document:
     def revision(self) -> int | None:
         value = self.meta.get("revision")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @cached_property
+    def language(self) -> str | None:
+        """The `language` field as written (a source document has the default language implicitly)."""
+        return self._str("language")
+
+    @cached_property
+    def is_translation(self) -> bool:
+        """A translation names its source revision with `translation_of` (SPEC 8)."""
+        return "translation_of" in self.meta
+
+    @cached_property
+    def translation_of(self) -> SourceLink | None:
+        """The source revision a translation translates; None when absent or malformed (QMS073)."""
+        value = self.meta.get("translation_of")
+        if not isinstance(value, dict):
+            return None
+        revision, digest = value.get("revision"), value.get("digest")
+        if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1 or not isinstance(digest, str):
+            return None
+        return SourceLink(revision, digest.strip())
+
+    @cached_property
+    def key(self) -> str:
+        """The id of a source document; `ID@LANG` for a translation (the same id in another language)."""
+        if not self.is_translation:
+            return self.id or ""
+        return document_key(self.id or "", self.language or "?")
 
     @cached_property
     def review_months(self) -> int | None:

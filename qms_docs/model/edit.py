@@ -65,6 +65,9 @@ def render_scalar(value: Any) -> str:
         except UnicodeEncodeError:
             raise Unwritable("the text is not valid Unicode") from None
         return value if _plain_ok(value) else _quote(value)
+    if isinstance(value, Mapping) and value:  # a flow mapping of scalars (`translation_of`); strings quoted
+        return "{" + ", ".join(f"{_key(str(k))}: {_quote(v) if isinstance(v, str) else render_scalar(v)}"
+                               for k, v in value.items()) + "}"
     raise Unwritable(f"a {type(value).__name__} value cannot be written as a single field")
 
 

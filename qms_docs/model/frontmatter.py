@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from qms_docs.errors import DocumentError
 from qms_docs.model import safeyaml
@@ -19,6 +21,19 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITER = re.compile(r"---[ \t]*(?:\r?\n|\Z)")  # the first line is exactly `---` (trailing blanks allowed)
 _CLOSING = re.compile(r"^---[ \t]*(?:\r?\n|\r?\Z)", re.MULTILINE)
+
+
+class _BoundedYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler with the bounded safe loader in place of `yaml.safe_load`.
+
+    The opening and closing lines are matched by `split` (stricter than the library's boundary: the
+    first line must be `---` alone); the library's handler loads what lies between."""
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return safeyaml.load(fm)
+
+
+_HANDLER = _BoundedYAMLHandler()
 
 
 def decode(data: bytes, path: str) -> str:
@@ -56,7 +71,7 @@ def parse(data: bytes | str, path: str) -> Document:
     text = decode(data, path) if isinstance(data, bytes) else data
     fm, body = split(text, path)
     try:
-        meta = safeyaml.load(fm)
+        meta = _HANDLER.load(fm)
     except yaml.YAMLError as e:
         line, problem = describe(e, first_line=2)
         what = "refused" if isinstance(e, safeyaml.Refused) else "is not valid YAML"

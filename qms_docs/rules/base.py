@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from functools import cached_property
+from typing import NamedTuple
 
 from qms_docs.config import Config, DocType
 from qms_docs.model.document import Document
 from qms_docs.model.printable import printable
+from qms_docs.rules.facts import ChangeFacts, Matching, match_documents
 from qms_docs.snapshot import Snapshot
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+class Scope(StrEnum):
+    """What a rule needs to see; a hook or a per-commit check picks the rules whose needs it can meet."""
+
+    DOCUMENT = "document"  # one document at a time
+    CROSS_DOCUMENT = "cross-document"  # every document of the snapshot (ids, references)
+    CHANGE = "change"  # each document against its base state
+    HISTORY = "history"  # who made the change: authors, signers, SSH signatures (facts from git)
+    PUSH = "push"  # the ref updates of a push
+    COMMIT_MESSAGE = "commit-message"  # the message of the commit being made
 
 
 class Finding(NamedTuple):
@@ -46,14 +59,19 @@ class Context:
     snapshot: Snapshot
     today: dt.date
     base: Snapshot | None = None
-    facts: Mapping[str, Any] = field(default_factory=dict)
+    facts: ChangeFacts = field(default_factory=ChangeFacts)
+
+    @cached_property
+    def matching(self) -> Matching:
+        """The base documents paired with their new state; computed once per context."""
+        return match_documents(self.base, self.snapshot, self.facts)
 
     @property
     def config(self) -> Config:
         return self.base.config if self.base is not None else self.snapshot.config
 
     def doc_type(self, doc: Document) -> DocType | None:
-        return self.config.types.get(doc.type or "")
+        return self.config.type_of(doc)
 
 
 Check = Callable[[Context], Iterable[Hit]]
@@ -64,6 +82,12 @@ class Rule(NamedTuple):
     severity: Severity
     summary: str
     check: Check
+    scope: Scope = Scope.DOCUMENT
+
+
+def in_scope(rules: Iterable[Rule], *scopes: Scope) -> list[Rule]:
+    """The rules whose scope is one of `scopes`."""
+    return [r for r in rules if r.scope in scopes]
 
 
 def each_document(check: Callable[[Document, Context], Iterable[Hit]]) -> Check:

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import CommitMessage
 
-
-@dataclass(frozen=True)
-class CommitMessage:
-    """The message being committed (comments and the scissors block removed) and the ids it must name."""
-
-    path: str
-    text: str
-    changed_ids: tuple[str, ...]
+__all__ = ["CommitMessage", "ids_not_named", "names"]
 
 
 def names(text: str, doc_id: str) -> bool:
@@ -25,7 +18,7 @@ def names(text: str, doc_id: str) -> bool:
 
 def ids_not_named(ctx: Context) -> Iterator[Hit]:
     """QMS050: the commit message does not name every document the commit changes."""
-    message = ctx.facts.get("commit_message")
+    message = ctx.facts.commit_message
     if message is None:
         return
     missing = [doc_id for doc_id in message.changed_ids if not names(message.text, doc_id)]

@@ -1,38 +1,47 @@
-"""QMS014: only holders of a `config_approvers` role may change the configuration of a protected branch."""
+"""QMS014: only holders of a `config_approvers` role may change a guarded file of a protected branch."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from qms_docs.config import CONFIG_FILE, Config
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import ConfigCommit
+
+__all__ = ["ConfigCommit", "guarded_files", "unauthorised_config_change"]
+
+MKDOCS_FILE = "mkdocs.yml"
 
 
-def trusted_files(config: Config) -> tuple[str, str]:
-    """qms.yml and the allowed-signers file it names: who may approve, and with which keys."""
-    return CONFIG_FILE, config.signing.allowed_signers.removeprefix("./")
+def guarded_files(config: Config) -> tuple[str, ...]:
+    """qms.yml, the allowed-signers file it names, mkdocs.yml (what reaches the site) and `trusted_files`
+    (SPEC 3): who may approve, with which keys, and what is published."""
+    paths = (CONFIG_FILE, config.signing.allowed_signers, MKDOCS_FILE, *config.trusted_files)
+    return tuple(dict.fromkeys(p.removeprefix("./") for p in paths))
 
 
-@dataclass(frozen=True)
-class ConfigCommit:
-    """A commit that changed qms.yml (or the allowed-signers file it names); sha None: the commit being made."""
-
-    sha: str | None
-    author_name: str
-    author_email: str
-    path: str
+def _refusal(ctx: Context, c: ConfigCommit) -> str | None:
+    """Why the change does not count, or None when a holder of a config_approvers role proved it."""
+    config, roles = ctx.config, ctx.config.config_approvers
+    by = f"commit {c.sha[:12]}" if c.sha else "the commit being made"
+    if not any(config.holds(c.author_email, role) for role in roles):
+        return (f"changed on a protected branch by {by} of {c.author_name} <{c.author_email}>, who holds none "
+                f"of the roles allowed to change it ({', '.join(roles)}); ask a holder of {' or '.join(roles)} "
+                f"to make the change")
+    if config.signing.required and c.sha is not None \
+            and not any(config.holds(p, role) for p in c.signed_by for role in roles):
+        return (f"changed on a protected branch by {by}, which is not signed by a key that "
+                f"{config.signing.allowed_signers} lists for a holder of {' or '.join(roles)} (signing.required: "
+                f"an author name proves nothing); the holder must sign the commit (`git commit -S`)")
+    return None
 
 
 def unauthorised_config_change(ctx: Context) -> Iterator[Hit]:
-    """QMS014: the configuration changed by an author who holds none of the config_approvers roles (of the base)."""
-    if not ctx.facts.get("protected", True):
+    """QMS014: a guarded file changed by an author who holds none of the config_approvers roles (of the base),
+    or, with signing.required, by a commit not signed by such a holder's key."""
+    if not ctx.facts.protected:
         return
-    roles = ctx.config.config_approvers
-    for c in ctx.facts.get("config_commits", ()):
-        if any(ctx.config.holds(c.author_email, role) for role in roles):
-            continue
-        by = f"commit {c.sha[:12]}" if c.sha else "the commit being made"
-        yield Hit(c.path, None, f"changed on a protected branch by {by} of {c.author_name} <{c.author_email}>, "
-                                f"who holds none of the roles allowed to change it ({', '.join(roles)}); "
-                                f"ask a holder of {' or '.join(roles)} to make the change")
+    for c in ctx.facts.config_commits:
+        message = _refusal(ctx, c)
+        if message is not None:
+            yield Hit(c.path, None, message)

@@ -18,8 +18,9 @@ def no_effective_date(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 @each_document
 def review_overdue(doc: Document, ctx: Context) -> Iterator[Hit]:
-    """QMS031: the periodic review of an approved document is overdue."""
-    if doc.status is not Status.APPROVED:
+    """QMS031: the periodic review of an approved document is overdue (a translation follows its source's
+    reviews: a new source revision makes it stale, QMS070)."""
+    if doc.status is not Status.APPROVED or doc.is_translation:
         return
     doc_type = ctx.doc_type(doc)
     due = next_review(doc, doc_type)

@@ -92,15 +92,17 @@ def id_off_pattern(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def duplicate_id(ctx: Context) -> Iterator[Hit]:
-    """QMS004: the same id in two files."""
-    paths: dict[str, list[Document]] = defaultdict(list)
+    """QMS004: the same (id, language) in two files (a source has the default language; SPEC 8)."""
+    default = ctx.config.languages.default
+    paths: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for doc in ctx.snapshot.documents:
         if doc.id:
-            paths[doc.id].append(doc)
-    for doc_id, docs in paths.items():
+            paths[doc.id, doc.language or default].append(doc)
+    for (doc_id, language), docs in paths.items():
+        in_language = f" in language {language}" if language != default else ""
         for doc in docs if len(docs) > 1 else ():
             others = ", ".join(d.path for d in docs if d is not doc)
-            yield Hit(doc.path, doc.line_of("id"), f"id {doc_id} is also used by {others}")
+            yield Hit(doc.path, doc.line_of("id"), f"id {doc_id}{in_language} is also used by {others}")
 
 
 @each_document

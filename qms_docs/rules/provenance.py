@@ -1,79 +1,42 @@
 """QMS024-QMS025: a signature is added by its signer, who did not write what they sign.
 
-The facts come from history (`facts["signatures"]`: the commit that added each new approval entry;
-`facts["content_authors"]`: who wrote the signed revision); these rules only judge them."""
+The facts come from history (`ChangeFacts.signatures`: the commit that added each new approval entry;
+`ChangeFacts.content_authors`: who wrote the signed revision); `qms_docs.signatures.policy` judges
+them, as it does for `qms verify` and the site. These rules only turn its problems into findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-from qms_docs.model.document import Approval, Document
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import Signature
+from qms_docs.signatures.policy import RevisionFacts, SignatureFacts, judge
+
+__all__ = ["Signature", "forged_approval", "self_approval"]
 
 
-@dataclass(frozen=True)
-class Signature:
-    """An approval entry new in this change, and the commit that added it.
-
-    `commit` None with an author: the commit being made (pre-commit); with no author: no commit of
-    its own added the entry (it appeared in a merge). `signed_by`: the principals of a valid SSH
-    signature on that commit (comma-separated, as git reports them)."""
-
-    path: str
-    index: int
-    commit: str | None
-    author_name: str
-    author_email: str
-    signed_by: str | None = None
-
-
-def new_entries(old: Document | None, new: Document) -> list[tuple[int, Approval]]:
-    """The approval entries of `new` that `old` did not carry (entries already at the base were judged before)."""
-    before = [a.raw for a in old.approvals] if old is not None else []
-    return [(i, a) for i, a in enumerate(new.approvals) if a.raw not in before]
-
-
-def _entries(ctx: Context) -> Iterator[tuple[Signature, Document, Approval, str]]:
+def _problems(ctx: Context, code: str) -> Iterator[Hit]:
+    """The policy's problems with `code` for each document that has new approval entries."""
+    by_path: dict[str, dict[int, SignatureFacts]] = {}
+    for s in ctx.facts.signatures:
+        by_path.setdefault(s.path, {})[s.index] = SignatureFacts(s.index, s.commit, s.author_name, s.author_email,
+                                                                 s.signed_by)
     docs = ctx.snapshot.by_path()
-    for s in ctx.facts.get("signatures", ()):
-        doc = docs.get(s.path)
-        if doc is None or s.index >= len(doc.approvals):
+    for path, signatures in by_path.items():
+        doc = docs.get(path)
+        if doc is None:
             continue
-        a = doc.approvals[s.index]
-        yield s, doc, a, f"approval {s.index + 1} ({a.name or '?'}, {a.role or '?'})"
+        wrote = ctx.facts.content_authors.get(path, {})
+        facts = RevisionFacts(ctx.config, signatures, frozenset(wrote),
+                              authored_in={email: sha or "" for email, sha in wrote.items()})
+        yield from (Hit(path, p.line, p.message) for p in judge(doc, facts) if p.code == code)
 
 
 def self_approval(ctx: Context) -> Iterator[Hit]:
     """QMS024: a signer authored a commit that wrote the revision they sign."""
-    authors: Mapping[str, Mapping[str, str]] = ctx.facts.get("content_authors", {})
-    for s, doc, a, who in _entries(ctx):
-        doc_type = ctx.doc_type(doc)
-        email = (a.email or "").lower()
-        if not email or a.revision != doc.revision or doc_type is None or doc_type.allow_self_approval:
-            continue
-        wrote = authors.get(s.path, {})
-        if email in wrote:
-            commit = f"commit {wrote[email][:12]}" if wrote[email] else "the commit being made"
-            yield Hit(doc.path, a.line, f"{who}: {a.email} wrote revision {doc.revision} ({commit}) and cannot "
-                                        f"approve it; type {doc_type.name} does not allow self-approval")
+    return _problems(ctx, "QMS024")
 
 
 def forged_approval(ctx: Context) -> Iterator[Hit]:
     """QMS025: the commit that added an approval entry was not made (or, with signing.required, signed) by the signer."""
-    signing = ctx.config.signing
-    for s, doc, a, who in _entries(ctx):
-        email = (a.email or "").lower()
-        commit = f"commit {s.commit[:12]}" if s.commit else "the commit being made"
-        if not s.author_email:
-            yield Hit(doc.path, a.line, f"{who}: no commit of the signer added this entry (it appeared in a "
-                                        f"merge); the signer must add it in a commit of their own")
-        elif s.author_email.lower() != email:
-            yield Hit(doc.path, a.line, f"{who}: added by {commit} authored by {s.author_name} <{s.author_email}>, "
-                                        f"not by the signer {a.email}; only the signer may add their signature "
-                                        f"(`qms approve {doc.id or 'ID'} --commit`, as the signer)")
-        elif signing.required and s.commit:
-            principals = {p.strip().lower() for p in (s.signed_by or "").split(",")}
-            if email not in principals:
-                yield Hit(doc.path, a.line, f"{who}: {commit} is not signed by a key listed for {a.email} in "
-                                            f"{signing.allowed_signers} (signing.required)")
+    return _problems(ctx, "QMS025")

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import RefChange
 
-
-@dataclass(frozen=True)
-class RefChange:
-    """An update of a protected branch as a push would make it."""
-
-    ref: str
-    old: str
-    new: str
-    fast_forward: bool
-    deleted: bool = False
+__all__ = ["RefChange", "branch_rewritten"]
 
 
 def branch_rewritten(ctx: Context) -> Iterator[Hit]:
     """QMS060: a non-fast-forward update or a deletion of a protected branch."""
-    for r in ctx.facts.get("ref_changes", ()):
+    for r in ctx.facts.ref_changes:
         branch = r.ref.removeprefix("refs/heads/")
         if r.deleted:
             yield Hit(r.ref, None, f"deleting the protected branch {branch} is refused")

@@ -1,82 +1,55 @@
 """QMS010-QMS013: a controlled document changes only through a new revision, and keeps its id.
 
-Base and new documents are matched by path, then by the renames git detected (`facts["renames"]`,
-old path -> new path), then by id: a moved or renamed file is the same document."""
+Base and new documents are paired once per context (`Context.matching`: by path, then by the renames
+git detected, then by id): a moved or renamed file is the same document."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from qms_docs.model.document import Document, Status
 from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.facts import Matching, match_documents
+
+__all__ = ["LOCKED", "Matching", "match_documents", "revision_not_raised", "revision_out_of_step",
+           "document_deleted", "id_changed"]
 
 LOCKED = (Status.APPROVED, Status.OBSOLETE)  # released revisions; a draft or review may change freely
 
 
-@dataclass(frozen=True)
-class Matching:
-    """The base documents paired with their new state, the ones gone, and the new ones."""
-
-    pairs: tuple[tuple[Document, Document], ...]
-    deleted: tuple[Document, ...]
-    added: tuple[Document, ...]
-
-
-def match_documents(ctx: Context) -> Matching:
-    """Pair each base document with its new state (by path, rename, then id).
-
-    `facts["added"]`, when given, lists the new paths; it lets `ctx.base` hold only the changed
-    documents (the pre-commit hook reads no more than it must)."""
-    if ctx.base is None:
-        return Matching((), (), ())
-    renames = ctx.facts.get("renames", {})
-    head = ctx.snapshot.by_path()
-    unreadable = {e.path for e in ctx.snapshot.broken}
-    pairs: list[tuple[Document, Document]] = []
-    lost: list[Document] = []
-    for old in ctx.base.documents:
-        target = renames.get(old.path, old.path)
-        if target in head:
-            pairs.append((old, head[target]))
-        elif target not in unreadable:  # an unreadable file is reported by QMS001, not as deleted
-            lost.append(old)
-    paired = {new.path for _, new in pairs}
-    known = {d.path for d in ctx.base.documents} | {e.path for e in ctx.base.broken}
-    added_paths = ctx.facts.get("added")
-    candidates = [d for d in ctx.snapshot.documents if d.path not in paired
-                  and (d.path in added_paths if added_paths is not None else d.path not in known)]
-    by_id: dict[str, Document] = {}
-    for doc in candidates:
-        if doc.id:
-            by_id.setdefault(doc.id, doc)
-    deleted = []
-    for old in lost:
-        new = by_id.pop(old.id, None) if old.id else None
-        if new is None:
-            deleted.append(old)
-        else:
-            pairs.append((old, new))
-            paired.add(new.path)
-    return Matching(tuple(pairs), tuple(deleted), tuple(d for d in candidates if d.path not in paired))
+def _approved_with(old: Document, new: Document, ctx: Context) -> frozenset[str]:
+    """The contents the new state's revision number was approved with before this change (SPEC 2)."""
+    known = ctx.facts.approved_digests.get(new.path, frozenset())
+    if old.status in LOCKED and old.revision == new.revision:
+        known |= {old.digest}
+    return known
 
 
 def revision_not_raised(ctx: Context) -> Iterator[Hit]:
-    """QMS010: the content of an approved revision changed but its revision number did not."""
-    for old, new in match_documents(ctx).pairs:
-        if old.status not in LOCKED or old.revision is None or new.revision != old.revision \
-                or old.digest == new.digest:
+    """QMS010: content for a revision number that was approved with other content (an approved revision
+    edited without a new revision number, even through a draft in between)."""
+    for old, new in ctx.matching.pairs:
+        if new.revision is None:
+            continue
+        approved = _approved_with(old, new, ctx)
+        released = new.status in LOCKED and old.status not in LOCKED
+        if not approved or new.digest in approved or (old.digest == new.digest and not released):
             continue
         doc_id = new.id or old.id or "ID"
-        hint = " (setting it back to draft does not start a new revision)" if new.status is Status.DRAFT else ""
-        yield Hit(new.path, new.line_of("revision"),
-                  f"content changed but revision is still {new.revision}: revision {old.revision} was "
-                  f"{old.status}{hint}; start revision {old.revision + 1} with `qms revise {doc_id} -m SUMMARY`")
+        fix = f"start revision {new.revision + 1} with `qms revise {doc_id} -m SUMMARY`"
+        if old.status in LOCKED and old.revision == new.revision:
+            hint = " (setting it back to draft does not start a new revision)" if new.status is Status.DRAFT else ""
+            message = (f"content changed but revision is still {new.revision}: revision {old.revision} was "
+                       f"{old.status}{hint}; {fix}")
+        else:
+            message = (f"revision {new.revision} was already approved with other content: a revision number, once "
+                       f"approved, names one content (setting it back to draft does not start a new revision); {fix}")
+        yield Hit(new.path, new.line_of("revision"), message)
 
 
 def revision_out_of_step(ctx: Context) -> Iterator[Hit]:
     """QMS011: the revision went down, or up by more than one."""
-    for old, new in match_documents(ctx).pairs:
+    for old, new in ctx.matching.pairs:
         if old.revision is None or new.revision is None:
             continue
         if new.revision < old.revision:
@@ -89,7 +62,7 @@ def revision_out_of_step(ctx: Context) -> Iterator[Hit]:
 
 def document_deleted(ctx: Context) -> Iterator[Hit]:
     """QMS012: a controlled document was deleted instead of withdrawn."""
-    for old in match_documents(ctx).deleted:
+    for old in ctx.matching.deleted:
         doc_id = old.id or "ID"
         yield Hit(old.path, None, f"controlled document {doc_id} was deleted; restore it and withdraw it "
                                   f"with status obsolete instead (`qms obsolete {doc_id} -m REASON`)")
@@ -97,7 +70,7 @@ def document_deleted(ctx: Context) -> Iterator[Hit]:
 
 def id_changed(ctx: Context) -> Iterator[Hit]:
     """QMS013: a document's id changed."""
-    for old, new in match_documents(ctx).pairs:
+    for old, new in ctx.matching.pairs:
         if old.id and new.id and old.id != new.id:
             yield Hit(new.path, new.line_of("id"),
                       f"id changed from {old.id} to {new.id}; a document keeps its id for life: restore "

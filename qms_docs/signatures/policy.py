@@ -178,7 +178,7 @@ def _judged(doc: Document, facts: RevisionFacts) -> Iterator[tuple[int, Approval
 
 
 def _doc_type(doc: Document, facts: RevisionFacts) -> DocType | None:
-    return facts.config.types.get(doc.type or "")
+    return facts.config.type_of(doc)
 
 
 def _config_of(n: int, facts: RevisionFacts) -> Config:

@@ -1,0 +1,78 @@
+"""Issue 14 benchmark: `qms pdf --manual` on the example manual and on generated corpora.
+
+    python bench/bench_pdf.py [--sizes 100,250,500,1000] [--runs 3]
+
+Targets: the example manual (about 20 documents) in under 5 s; the generated manuals linear in the
+number of pages (CPU seconds per page about constant from 100 to 1000 documents). On a shared
+machine, read the CPU columns: wall time grows with the load average, which the output reports. Wall and CPU times
+are medians of `--runs` runs after one warm-up (the example) and of `--runs` runs (corpora: one
+warm-up would double an already long run, so the first run counts). Results: bench/out/pdf.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import HERE, OUT, corpus, dump, table
+
+ROOT = HERE.parent
+TARGET_EXAMPLE = 5.0
+
+
+def run_pdf(repo: Path, out: Path) -> tuple[float, float, int, int]:
+    """(wall s, CPU s, pages, documents) of one `qms pdf --manual`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "qms_docs", "pdf", "--manual", "--out", str(out), "--repo", str(repo)],
+                          capture_output=True, text=True, env={**os.environ, "QMS_TODAY": "2026-11-22"})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"qms pdf exited {proc.returncode}: {proc.stderr[-2000:]}")
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(out))
+    documents = len(json.loads(reader.attachments["qms-manifest.json"][0])["documents"])
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, len(reader.pages), documents
+
+
+def measure(repo: Path, runs: int, warm_up: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "manual.pdf"
+        if warm_up:
+            run_pdf(repo, out)
+        results = [run_pdf(repo, out) for _ in range(runs)]
+    wall, cpu = statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+    pages, documents = results[0][2], results[0][3]
+    return {"documents": documents, "pages": pages, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "ms_per_page": round(1000 * wall / pages, 1), "cpu_ms_per_page": round(1000 * cpu / pages, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100,250,500,1000")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    rows = {"example": measure(ROOT, args.runs, warm_up=True)}
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        rows[f"corpus-{size}"] = measure(corpus(size, 3), max(1, args.runs // 3), warm_up=False)
+    dump("pdf", {"load_average": os.getloadavg(), "cpus": os.cpu_count(), "results": rows})
+    print(table([[name, r["documents"], r["pages"], r["wall_s"], r["cpu_s"], r["ms_per_page"], r["cpu_ms_per_page"]]
+                 for name, r in rows.items()],
+                ["manual", "documents", "pages", "wall s", "CPU s", "wall ms per page", "CPU ms per page"]))
+    example = rows["example"]["wall_s"]
+    print(f"example manual: {example} s (target < {TARGET_EXAMPLE} s): {'OK' if example < TARGET_EXAMPLE else 'SLOW'}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    OUT.mkdir(exist_ok=True)
+    main()
