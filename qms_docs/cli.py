@@ -252,14 +252,18 @@ def review_due(within: int, fmt: str, repo: Path | None) -> None:
     _emit(command.run(_root(repo), _today(), within, fmt))
 
 
+NO_CACHE = click.option("--no-cache", is_flag=True, help="Verify everything afresh; ignore the verification cache.")
+
+
 @cli.command()
 @click.argument("rev", required=False, default="HEAD")
+@NO_CACHE
 @repo_option
-def verify(rev: str, repo: Path | None) -> None:
+def verify(rev: str, no_cache: bool, repo: Path | None) -> None:
     """Re-check every approved revision in the history reachable from REV."""
     from qms_docs.commands import verify as command
 
-    code, text = command.run(_root(repo), rev)
+    code, text = command.run(_root(repo), rev, cache=not no_cache)
     _emit(text)
     sys.exit(code)
 
@@ -301,12 +305,17 @@ def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:
 
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
+@NO_CACHE
 @repo_option
-def publish(site_dir: Path | None, repo: Path | None) -> None:
+def publish(site_dir: Path | None, no_cache: bool, repo: Path | None) -> None:
     """Build the site (same as `mkdocs build` with the qms plugin)."""
-    from qms_docs.commands import publish as command
+    import contextlib
 
-    _emit(command.run(_root(repo), site_dir) + "\n")
+    from qms_docs.commands import publish as command
+    from qms_docs.records.cache import turned_off
+
+    with turned_off() if no_cache else contextlib.nullcontext():  # the plugin runs in this process
+        _emit(command.run(_root(repo), site_dir) + "\n")
 
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from qms_docs.errors import UsageError
 from qms_docs.gitio import runner
 from qms_docs.gitio import snapshots as snapshot
+from qms_docs.records.cache import Session
 from qms_docs.records.configs import Policies
-from qms_docs.records.history import History
-from qms_docs.records.verify import Outcome, load_revisions, verify
+from qms_docs.records.verify import Outcome, verify
 
 
 def resolve(root: Path, rev: str) -> str:
@@ -20,12 +20,22 @@ def resolve(root: Path, rev: str) -> str:
     return head
 
 
-def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = None) -> Outcome:
-    """Verify the history reachable from `rev` (one git log pass, blobs through cat-file)."""
+def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = None, *,
+            cache: bool = True) -> Outcome:
+    """Verify the history reachable from `rev` (one git log pass, blobs through cat-file). With `cache`,
+    commits and lineages verified before (verify_cache) are not read or judged again."""
     head = resolve(root, rev)
     documents_dir = snapshot.config_at(root, head).documents_dir
-    with History.load(root, [head], documents_dir) as history, Policies(root) as policies:
-        return verify(history, load_revisions(history, progress), policies, head)
+    session = Session.open(root, documents_dir, cache)
+    known = session.outcome(head)
+    if known is not None:
+        return known
+    with Policies(root) as policies, session.load(root, head, documents_dir, policies) as history:
+        lineages = session.lineages
+        history.preload(progress, [k for k, v in history.lineages.items() if not lineages.has(v, policies)])
+        result = verify(history, {}, policies, head, lineages)
+        session.save(policies, result)
+    return result
 
 
 def as_text(result: Outcome) -> str:
@@ -33,7 +43,7 @@ def as_text(result: Outcome) -> str:
     return "".join(f"{line}\n" for line in lines) + result.summary() + "\n"
 
 
-def run(root: Path, rev: str) -> tuple[int, str]:
+def run(root: Path, rev: str, cache: bool = True) -> tuple[int, str]:
     """(exit code, text): 1 and one line per failure when any signature is invalid."""
-    result = outcome(root, rev)
+    result = outcome(root, rev, cache=cache)
     return (0 if result.ok else 1), as_text(result)

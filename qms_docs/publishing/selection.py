@@ -20,6 +20,7 @@ from qms_docs.gitio import runner
 from qms_docs.gitio.log import Commit
 from qms_docs.gitio.snapshots import config_at
 from qms_docs.model.document import Approval, Document, Status
+from qms_docs.records.cache import Session
 from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Version
 from qms_docs.records.review import next_review
@@ -108,13 +109,14 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
                            root=root)
     config = config_at(root, head)
     cache = {} if parsed is None else parsed
-    with History.load(root, [head], config.documents_dir) as history, Policies(root) as policies:
+    session = Session.open(root, config.documents_dir)
+    with Policies(root) as policies, session.load(root, head, config.documents_dir, policies) as history:
         history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
-        policies.trust(root, head, history.commits)
         history.preload()
-        walker = _Walker(history, config, today, Judge(history, policies))
+        walker = _Walker(history, config, today, Judge(history, policies, session.lineages))
         for key in history:
             walker.lineage(key, walker.predecessors())
+        session.save(policies)
         cache.update(history.parsed_documents())
         unreadable = unreadable_notes(history)
     notes = unreadable + walker.notes + _uncommitted(root, config.documents_dir)

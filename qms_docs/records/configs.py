@@ -9,6 +9,7 @@ rewrites qms.yml without that role changes nothing that `verify` or the site bel
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -16,6 +17,17 @@ from qms_docs.config import CONFIG_FILE, Config, parse_config
 from qms_docs.errors import ConfigError
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Change, Commit
+
+
+@dataclass(frozen=True)
+class TrustState:
+    """What `trust` found, per commit reachable from `head`: the qms.yml each commit leaves (`actual`) and
+    the one in force after it (`trusted`), as blob ids (or `REV:PATH` for a root commit; None: none)."""
+
+    head: str
+    actual: dict[str, str | None]
+    trusted: dict[str, str | None]
+    untrusted: tuple[str, ...]  # commits whose change of qms.yml did not take force
 
 
 class Policies:
@@ -29,6 +41,7 @@ class Policies:
         self._by_spec: dict[str | None, Config | str] = {}
         self._trusted: dict[str, str | None] | None = None  # commit -> spec of the qms.yml in force after it
         self.untrusted: list[Commit] = []  # commits whose change of qms.yml did not take force
+        self._state: TrustState | None = None
 
     def __enter__(self) -> Policies:
         return self
@@ -51,14 +64,20 @@ class Policies:
             self.at(commit)
         return self._base[commit.sha]
 
-    def trust(self, root: Path, head: str, commits: Sequence[Commit]) -> None:
+    def trust(self, root: Path, head: str, commits: Sequence[Commit], known: TrustState | None = None,
+              walk: bytes | None = None) -> None:
         """Follow qms.yml through every commit reachable from `head` (parents first); `commits` carry the
-        changes of qms.yml against each parent (History's one log pass)."""
+        changes of qms.yml against each parent (History's one log pass). With `known` (the state at an
+        ancestor of `head`), only the commits after it are followed; `walk` is the output of
+        `rev-list --parents --topo-order --reverse` for those commits when the caller has it already."""
         by_sha = {c.sha: c for c in commits}
-        actual: dict[str, str | None] = {}
-        trusted: dict[str, str | None] = {}
-        out = runner.git(root, "rev-list", "--parents", "--topo-order", "--reverse", head)
-        for line in out.decode().splitlines():
+        actual = dict(known.actual) if known else {}
+        trusted = dict(known.trusted) if known else {}
+        self.untrusted = [by_sha[s] for s in known.untrusted if s in by_sha] if known else []
+        if walk is None:
+            limit = ["--not", known.head] if known else []
+            walk = runner.git(root, "rev-list", "--parents", "--topo-order", "--reverse", head, *limit)
+        for line in walk.decode().splitlines():
             sha, *parents = line.split()
             commit = by_sha.get(sha)
             if not parents:
@@ -80,7 +99,19 @@ class Policies:
                 if commit is not None:
                     self.untrusted.append(commit)
         self._trusted = trusted
+        self._state = TrustState(head, actual, trusted, tuple(c.sha for c in self.untrusted))
         self._by_commit.clear()
+
+    @property
+    def state(self) -> TrustState | None:
+        """What the last `trust` found (None before it ran)."""
+        return self._state
+
+    def in_force(self, commit: Commit) -> str | None:
+        """The blob (or `REV:PATH`) of the qms.yml in force at `commit`, after `trust` (None: unknown or none)."""
+        if self._trusted is None or not commit.parents:
+            return f"{commit.sha}:{CONFIG_FILE}"
+        return self._trusted.get(commit.parents[0])
 
     def _spec(self, spec: str | None) -> Config | str:
         """The config in a blob (or `REV:PATH`), read and parsed once per spec."""

@@ -62,6 +62,14 @@ def group_revisions(versions: Iterable[tuple[Version, Document | DocumentError |
     return groups
 
 
+def log_commits(root: Path, revs: Sequence[str], documents_dir: str) -> list[Commit]:
+    """The commits History reads: those reachable from `revs` that change a document or qms.yml, parents
+    first in topological order (a head whose new commits all descend from an earlier head lists that
+    head's history first: the verification cache extends it)."""
+    paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
+    return gitlog.log(root, revs, paths, merges=True, full_history=True, topo_order=True)
+
+
 class History:
     """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`."""
 
@@ -120,8 +128,7 @@ class History:
     @classmethod
     def load(cls, root: Path, revs: Sequence[str], documents_dir: str) -> History:
         gitlog.require_full_history(root)
-        paths = [documents_dir, CONFIG_FILE]  # qms.yml too: who changed it decides which roles are in force
-        return cls(root, gitlog.log(root, revs, paths, merges=True, full_history=True), documents_dir)
+        return cls(root, log_commits(root, revs, documents_dir), documents_dir)
 
     def __enter__(self) -> History:
         return self
@@ -148,10 +155,11 @@ class History:
                 self._parsed[blob] = e
         return self._parsed[blob]
 
-    def preload(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Parse every version's blob now, streamed through one pipelined cat-file (faster than one by one)."""
+    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None) -> None:
+        """Parse every version's blob now (of the lineages `keys` only, when given), streamed through one
+        pipelined cat-file (faster than one by one)."""
         paths: dict[str, str] = {}
-        for versions in self.lineages.values():
+        for versions in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys)):
             for v in versions:
                 if v.blob is not None and v.blob not in self._parsed:
                     paths.setdefault(v.blob, v.path)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qms_docs.config import CONFIG_FILE, Config
 from qms_docs.model.document import Document, Status
@@ -26,6 +26,9 @@ from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Revision, Version, group_revisions
 from qms_docs.records.provenance import LineageFacts, entry_key
 from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
+
+if TYPE_CHECKING:
+    from qms_docs.records.cache import LineageCache
 
 TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",
           "QMS020": "missing signature",
@@ -87,6 +90,34 @@ class Judged:
         return not self.problems
 
 
+class Verdict(NamedTuple):
+    """A Judged version summarised: all that `verify` needs, without the document (what the cache keeps).
+    A NamedTuple, immutable like a frozen dataclass: thousands are read back from the cache per run."""
+
+    position: int  # the version's position in the lineage's versions
+    revision: int | None
+    doc_id: str | None
+    doc_key: str | None  # the id; `ID@LANG` for a translation
+    approved: bool  # status approved: verify counts the revision (and reports its problems)
+    problems: tuple[Problem, ...]
+    entries: tuple[str | None, ...]  # per problem: the identity of its approval entry (None: the document's)
+    added_by: tuple[tuple[int, int], ...]  # entry index -> position of the version whose commit added it
+    config_ok: bool  # a usable qms.yml was in force
+
+    @property
+    def counts(self) -> bool:
+        return not self.problems
+
+
+def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
+    """`judged` summarised; `index` maps id(version) to its position in the lineage."""
+    doc = judged.doc
+    entries = tuple(repr(entry_key(doc.approvals[p.index].raw)) if p.index is not None else None
+                    for p in judged.problems)
+    return Verdict(index[id(judged.version)], doc.revision, doc.id, doc.key, doc.status is Status.APPROVED, judged.problems,
+                   entries, tuple((n, index[id(v)]) for n, v in judged.added_by.items()), judged.config is not None)
+
+
 def claims_approval(doc: Document) -> bool:
     """Approved, or a withdrawal that carries a signature of its own content (an unsigned one is pending)."""
     if doc.status is Status.APPROVED:
@@ -101,11 +132,15 @@ def unreadable_notes(history: History) -> list[str]:
 
 
 class Judge:
-    """Judges the versions of lineages with the one policy; facts from history, configs from Policies."""
+    """Judges the versions of lineages with the one policy; facts from history, configs from Policies.
 
-    def __init__(self, history: History, policies: Policies):
+    With a `cache`, a lineage judged before (the same versions, commits and qms.yml in force) is not judged
+    again: its verdicts come from the cache, and only the documents a caller asks for are parsed."""
+
+    def __init__(self, history: History, policies: Policies, cache: LineageCache | None = None):
         self.history = history
         self.policies = policies
+        self.cache = cache
 
     def document(self, blob: str) -> Document | None:
         parsed = self.history.blob_document(blob)
@@ -113,6 +148,40 @@ class Judge:
 
     def lineage(self, versions: Sequence[Version]) -> list[Judged]:
         """Every version of one document that claims approval, judged, oldest first."""
+        cached = self.cache.get(versions, self.policies) if self.cache is not None else None
+        if cached is not None:
+            judged = [self._judged(versions, v) for v in cached]
+            if all(j is not None for j in judged):
+                return [j for j in judged if j is not None]
+        return self._judge(versions)
+
+    def verdicts(self, versions: Sequence[Version]) -> list[Verdict]:
+        """The verdicts on a lineage, from the cache when it holds them (no document is parsed then)."""
+        cached = self.cache.get(versions, self.policies) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        index = {id(v): n for n, v in enumerate(versions)}
+        return [verdict(j, index) for j in self._judge(versions)]
+
+    def _judged(self, versions: Sequence[Version], v: Verdict) -> Judged | None:
+        version = versions[v.position]
+        doc = self.document(version.blob) if version.blob is not None else None
+        if doc is None:
+            return None
+        config = self.policies.at(version.commit) if v.config_ok else None
+        return Judged(version, doc, v.problems, {n: versions[i] for n, i in v.added_by},
+                      config if isinstance(config, Config) else None)
+
+    def _judge(self, versions: Sequence[Version]) -> list[Judged]:
+        judged = self._fresh(versions)
+        # a lineage with an unreadable version is judged afresh each time: its note comes from parsing it
+        if self.cache is not None and all(isinstance(self.history.document(v), Document) for v in versions
+                                          if v.blob is not None):
+            index = {id(v): n for n, v in enumerate(versions)}
+            self.cache.put(versions, self.policies, [verdict(j, index) for j in judged])
+        return judged
+
+    def _fresh(self, versions: Sequence[Version]) -> list[Judged]:
         facts = LineageFacts(versions, self.document)
         pending = [(p, v, d) for p, v, d in facts.docs if claims_approval(d)]
         signed = self._signers(facts, pending)
@@ -196,22 +265,25 @@ def load_revisions(history: History, progress: Callable[[int, int], None] | None
             for key, versions in history.lineages.items()}
 
 
-def _failures(judged: Judged, key: str, position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
-    doc, version = judged.doc, judged.version
-    for p in judged.problems:
-        entry = entry_key(doc.approvals[p.index].raw) if p.index is not None else None
-        where = judged.added_by.get(p.index, version) if p.code in ("QMS023", "QMS025") and p.index is not None \
-            else version
-        dedupe = (key, doc.revision, p.code, entry if entry is not None else p.message)
-        yield dedupe, Failure(position.get(where.commit.sha, -1), where.commit.sha, doc.id or version.path,
-                              doc.revision, version.path, f"{p.code} {TITLES.get(p.code, 'error')}: {p.message}",
-                              p.code)
+def _failures(v: Verdict, versions: Sequence[Version], key: str,
+              position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
+    version = versions[v.position]
+    added = dict(v.added_by)
+    for p, entry in zip(v.problems, v.entries, strict=True):
+        where = versions[added[p.index]] if p.code in ("QMS023", "QMS025") and p.index in added else version
+        dedupe = (key, v.revision, p.code, entry if entry is not None else p.message)
+        yield dedupe, Failure(position.get(where.commit.sha, -1), where.commit.sha, v.doc_id or version.path,
+                              v.revision, version.path, f"{p.code} {TITLES.get(p.code, 'error')}: {p.message}", p.code)
 
 
-def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str) -> Outcome:
-    """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit."""
-    policies.trust(history.root, head, history.commits)
-    judge_ = Judge(history, policies)
+def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str,
+           cache: LineageCache | None = None) -> Outcome:
+    """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit.
+
+    `policies` may come trusted already (the cache's incremental walk); else `trust` follows all of history."""
+    if policies.state is None or policies.state.head != head:
+        policies.trust(history.root, head, history.commits)
+    judge_ = Judge(history, policies, cache)
     position = {c.sha: i for i, c in enumerate(history.commits)}
     outcome = Outcome(head, commits=len(history.commits), notes=unreadable_notes(history))
     failures: dict[tuple[Any, ...], Failure] = {}
@@ -223,14 +295,13 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
     verified: set[tuple[str, int | None]] = set()
     ids: set[str] = set()
     for key, versions in history.lineages.items():
-        for judged in judge_.lineage(versions):
-            if judged.doc.status is Status.APPROVED or judged.counts:
-                verified.add((key, judged.doc.revision))
-                ids.add(judged.doc.key or key)  # a translation is a document of its own (SPEC 8)
-            for dedupe, failure in _failures(judged, key, position):
+        for v in judge_.verdicts(versions):
+            if v.approved or v.counts:
+                verified.add((key, v.revision))
+                ids.add(v.doc_key or key)  # a translation is a document of its own (SPEC 8)
+            for dedupe, failure in _failures(v, versions, key, position):
                 if dedupe not in failures or failure.position < failures[dedupe].position:
                     failures[dedupe] = failure
     outcome.revisions, outcome.documents = len(verified), len(ids)
     outcome.failures = sorted(failures.values(), key=lambda f: (f.position, f.doc_id, f.code, f.problem))
     return outcome
-

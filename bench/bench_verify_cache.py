@@ -1,0 +1,162 @@
+"""Issue 15 benchmark: verification that pays only for what is new.
+
+    python bench/bench_verify_cache.py [--runs 5] [--small 1000x5] [--large 5000x3]
+
+Measures, with wall and CPU time (a shared machine's wall time drifts; CPU time does not):
+- the floor: reading and parsing every historical version once (one `git log` pass over the history,
+  every blob through one cat-file, each parsed), in one process;
+- a cold `qms verify --no-cache` against that floor (target: at most 1.2x), and its cost per commit at
+  1000 x 5 and 5000 x 3 (flat: it must not grow with the number of documents);
+- a warm `qms verify` after one new commit (target: under 0.3 s at 1000 x 5), and of the same head;
+- the publisher's selection (`publishing.select`, the verification the site build runs) warm and cold
+  (target: the warm one adds under 0.5 s to a build);
+- peak RSS of a cold and a warm verify at 5000 x 3 (resource.getrusage of the child)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import OUT, commits, corpus, dump, table
+
+FLOOR = """
+import sys, time
+from pathlib import Path
+from typing import Any
+from qms_docs.records.history import log_commits
+from qms_docs.gitio.stream import stream_objects
+from qms_docs.model.frontmatter import parse
+root = Path(sys.argv[1])
+blobs = {}
+for c in log_commits(root, ["HEAD"], "controlled"):
+    for x in c.changes:
+        if not x.deleted and x.path.endswith(".md"):
+            blobs.setdefault(x.blob, x.path)
+for oid, data in stream_objects(root, list(blobs)):
+    parse(data or b"", blobs[oid])
+"""
+
+SELECT = """
+import datetime as dt, sys
+from pathlib import Path
+from typing import Any
+from qms_docs.publishing.selection import select
+select(Path(sys.argv[1]), dt.date(2026, 11, 22))
+"""
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process (git's children included in CPU)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    wrapper = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+               "r = resource.getrusage(resource.RUSAGE_CHILDREN); sys.stderr.write(f'RSS {r.ru_maxrss}\\n'); "
+               "sys.exit(p.returncode)")
+    proc = subprocess.run([sys.executable, "-c", wrapper, *argv], capture_output=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    rss = int(proc.stderr.decode().rsplit("RSS ", 1)[1].split()[0]) // 1024
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, rss
+
+
+def median(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples),
+            max(s[2] for s in samples))
+
+
+def verify(repo: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "qms_docs", "verify", "--repo", str(repo), *args]
+
+
+def python(code: str, repo: Path) -> list[str]:
+    return [sys.executable, "-c", code, str(repo)]
+
+
+def new_commit(repo: Path, n: int) -> None:
+    path = repo / "controlled" / "forms" / f"FRM-9{n:03d}.md"
+    path.write_text(f"---\nid: FRM-9{n:03d}\ntitle: Bench {n}\ntype: form\nrevision: 1\nstatus: draft\n"
+                    f"owner: Sam Author <sam@acme.example>\n---\n# Purpose\n\nBench.\n", encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Sam Author", "GIT_AUTHOR_EMAIL": "sam@acme.example",
+           "GIT_COMMITTER_NAME": "Sam Author", "GIT_COMMITTER_EMAIL": "sam@acme.example"}
+    subprocess.run(["git", "-C", str(repo), "add", "--", str(path)], check=True)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", f"FRM-9{n:03d}: draft"], check=True, env=env)
+
+
+def copy(repo: Path, name: str) -> Path:
+    """A clone to add commits to (objects hard-linked: fast); no cache in it yet."""
+    target = OUT / name
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", str(repo), str(target)], check=True)
+    return target
+
+
+def measure(label: str, repo: Path, runs: int) -> dict[str, Any]:
+    n = commits(repo)
+    work = copy(repo, f"cache-{label}")
+    no_cache = {**os.environ, "QMS_NO_CACHE": "1"}
+    floor = median([run(python(FLOOR, work)) for _ in range(runs)])
+    cold = median([run(verify(work, "--no-cache")) for _ in range(runs)])
+    run(verify(work))  # fill the cache
+    same = median([run(verify(work)) for _ in range(runs)])
+    after_one = []
+    for i in range(runs):
+        new_commit(work, i)
+        after_one.append(run(verify(work)))
+    select_cold = median([run(python(SELECT, work), no_cache) for _ in range(runs)])
+    run(python(SELECT, work))
+    select_warm = median([run(python(SELECT, work)) for _ in range(runs)])
+    return {"label": label, "commits": n, "floor": floor, "cold": cold, "same_head": same,
+            "after_one_commit": median(after_one), "select_cold": select_cold, "select_warm": select_warm}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--small", default="1000x5")
+    ap.add_argument("--large", default="5000x3")
+    a = ap.parse_args()
+    results: list[dict[str, Any]] = []
+    for spec in (a.small, a.large):
+        docs, revisions = (int(x) for x in spec.split("x"))
+        results.append(measure(spec, corpus(docs, revisions), a.runs))
+        print(report(results, a.runs), flush=True)  # a long run shows what it has so far
+    dump("bench_verify_cache", results)
+    for r in results:
+        shutil.rmtree(OUT / f"cache-{r['label']}", ignore_errors=True)
+
+
+def report(results: list[dict[str, Any]], runs: int) -> str:
+    rows: list[tuple[object, ...]] = []
+    base = None
+    for r in results:
+        f, c = r["floor"], r["cold"]
+        per = c[1] / r["commits"] * 1e6
+        base = base or per
+        rows += [
+            (r["label"], "floor: read + parse every version once", r["commits"], f"{f[0]:.2f}", f"{f[1]:.2f}", f"{f[2]}", ""),
+            (r["label"], "`qms verify --no-cache` (cold)", r["commits"], f"{c[0]:.2f}", f"{c[1]:.2f}", f"{c[2]}",
+             f"{c[1] / f[1]:.2f}x floor (CPU); {per:.0f} us/commit ({per / base:.2f}x the first)"),
+        ]
+        for key, text in (("same_head", "`qms verify`, warm, same head"),
+                          ("after_one_commit", "`qms verify`, warm, after one new commit"),
+                          ("select_cold", "publisher's selection, no cache"),
+                          ("select_warm", "publisher's selection, warm")):
+            w = r[key]
+            rows.append((r["label"], text, "", f"{w[0]:.2f}", f"{w[1]:.2f}", f"{w[2]}", ""))
+    return (f"median of {runs} runs; CPU includes git's processes; RSS is the peak of any one process\n\n"
+            + table(rows, ["corpus", "what", "commits", "wall s", "CPU s", "peak RSS MB", "note"]) + "\n")
+
+
+if __name__ == "__main__":
+    main()
