@@ -115,13 +115,13 @@ def check(staged: bool, base: str | None, head: str | None, fmt: str, repo: Path
 @cli.command(name="list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--status", type=click.Choice(["draft", "review", "approved", "obsolete"]),
-              help="Only documents with this status.")
+              help="Only documents whose revision in force, or pending revision, has this status.")
 @repo_option
 def list_(fmt: str, status: str | None, repo: Path | None) -> None:
-    """The master document list."""
+    """The master document list: the revision in force and the pending one."""
     from qms_docs.commands import list_ as command
 
-    _emit(command.FORMATS[fmt](command.rows(_root(repo), status)))
+    _emit(command.FORMATS[fmt](command.rows(_root(repo), _today(), status)))
 
 
 @cli.command()

@@ -115,6 +115,7 @@ class Labels:
     report_col_effective: str = "Effective"
     report_col_owner: str = "Owner"
     report_col_next_review: str = "Next review"
+    report_col_pending: str = "Pending"
     report_col_signer: str = "Signer"
     report_col_role: str = "Role"
     report_col_meaning: str = "Meaning"

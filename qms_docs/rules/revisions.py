@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 from qms_docs.config import Config
-
 from qms_docs.model.document import Document, Status
 from qms_docs.rules.base import Context, Hit, each_document
 from qms_docs.rules.facts import Matching, match_documents
