@@ -145,3 +145,10 @@ def test_a_draft_created_and_deleted_inside_one_push_is_accepted(server: tuple[P
     assert commit_as(work, {QP2: make_document("QP-002", status="draft")}, "QP-002: draft", AUTHOR).returncode == 0
     assert commit_as(work, {QP2: None}, "QP-002: drop", AUTHOR).returncode == 0
     assert push(work, "main").returncode == 0
+
+
+def test_the_signatures_of_a_withdrawal_in_force_cannot_be_removed(withdrawn: tuple[Path, Path]) -> None:
+    remote, work = withdrawn
+    stripped = make_document("POL-001", revision=2, status="obsolete", sign=False, effective_date=dt.date(2026, 6, 1))
+    refused = commit_as(work, {POL: stripped}, "POL-001: tidy", AUTHOR)
+    assert refused.returncode == 1 and "QMS015 error" in refused.stderr

@@ -92,11 +92,14 @@ def withdrawal_in_force(doc: Document, config: Config, today: dt.date) -> bool:
 
 
 def final_withdrawal_changed(ctx: Context) -> Iterator[Hit]:
-    """QMS015: a withdrawal in force is final: no new revision, no status change, no other content."""
+    """QMS015: a withdrawal in force is final: no new revision, no status change, no other content, and its
+    signatures stay (removing one would let a later commit change it as if it were pending)."""
     for old, new in ctx.matching.pairs:
-        if old.digest == new.digest or not withdrawal_in_force(old, ctx.config, ctx.today):
+        if not withdrawal_in_force(old, ctx.config, ctx.today):
+            continue
+        if old.digest == new.digest and withdrawal_in_force(new, ctx.config, ctx.today):
             continue  # the digest of a withdrawal holds its status, revision and content
-        field = "status" if new.status is not Status.OBSOLETE else "revision"
+        field = "status" if new.status is not Status.OBSOLETE else "revision" if old.digest != new.digest else "approvals"
         yield Hit(new.path, new.line_of(field),
                   f"{old.id or 'the document'} was withdrawn at revision {old.revision} (in force since "
                   f"{old.effective_date}); a withdrawal in force is final: restore revision {old.revision} as it "
