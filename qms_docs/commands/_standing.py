@@ -45,8 +45,8 @@ class Standing:
 
 
 def with_pending(text: str, pending: str | None) -> str:
-    """A table cell: `text`, and the pending revision on a line of its own below it."""
-    return f"{text}\npending: {pending}" if pending else text
+    """A table cell: `text`, and the pending revision beside it (a narrow column wraps it)."""
+    return f"{text} (pending: {pending})" if pending else text
 
 
 def standings(root: Path, today: dt.date) -> tuple[Config, list[Standing]]:
