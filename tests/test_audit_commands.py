@@ -77,7 +77,7 @@ def test_history_shows_a_withdrawn_document_and_a_forged_signature(qms_repo: Pat
     wi.withdraw("No longer used.")
     code, out, _ = qms(qms_repo, "history", "WI-002")
     assert code == 0
-    assert "Revision 2 - obsolete, effective 2026-03-01" in out
+    assert "Revision 2 - obsolete: withdrawal, takes effect 2026-03-01" in out
     assert f"added in {forged[:12]} by Sam Author <sam@acme.example>, NOT the signer" in out
 
 
