@@ -120,14 +120,14 @@ def check(staged: bool, base: str | None, head: str | None, fmt: str, repo: Path
 @cli.command(name="list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--status", type=click.Choice(["draft", "review", "approved", "obsolete"]),
-              help="Only documents with this status.")
+              help="Only documents whose revision in force, or pending revision, has this status.")
 @lang_option
 @repo_option
 def list_(fmt: str, status: str | None, lang: str | None, repo: Path | None) -> None:
-    """The master document list (with --lang, the translations into L)."""
+    """The master document list: the revision in force and the pending one (with --lang, the translations into L)."""
     from qms_docs.commands import list_ as command
 
-    _emit(command.FORMATS[fmt](command.rows(_root(repo), status, lang=lang)))
+    _emit(command.FORMATS[fmt](command.rows(_root(repo), _today(), status, lang=lang)))
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from qms_docs.cli import cli
 from tests.audit_history import Doc, body, build_manual, tick
-from tests.builders import AUTHOR, commit, doc_path, git, make_document
+from tests.builders import AUTHOR, commit, commit_signed, doc_path, git, make_document
 
 QP = doc_path("QP-001")
 OLD_QP = "controlled/QP-001.md"
@@ -77,7 +77,7 @@ def test_history_shows_a_withdrawn_document_and_a_forged_signature(qms_repo: Pat
     wi.withdraw("No longer used.")
     code, out, _ = qms(qms_repo, "history", "WI-002")
     assert code == 0
-    assert "Revision 2 - obsolete, effective 2026-03-01" in out
+    assert "Revision 2 - obsolete: withdrawal, takes effect 2026-03-01" in out
     assert f"added in {forged[:12]} by Sam Author <sam@acme.example>, NOT the signer" in out
 
 
@@ -183,9 +183,7 @@ def reviews(qms_repo: Path) -> Path:
         doc_path("QP-002"): make_document("QP-002", status="draft"),
         doc_path("QP-003"): make_document("QP-003", revision=2, status="obsolete", effective_date=dt.date(2019, 1, 1)),
     }
-    for rel, text in files.items():
-        (qms_repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (qms_repo / rel).write_text(text, encoding="utf-8")
+    commit_signed(qms_repo, files, "Issue the documents")  # each signature by its signer: in force
     return qms_repo
 
 
@@ -206,7 +204,7 @@ def test_review_due_within_days_as_json_and_csv(reviews: Path) -> None:
         ("POL-001", "2026-01-01", 325), ("WI-001", "2026-11-01", 21), ("QP-001", "2026-12-01", -9)]
     code, out, _ = qms(reviews, "review-due", "--within", "30", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["id", "title", "owner", "effective_date", "due", "days_overdue", "path"]
+    assert rows[0] == ["id", "title", "owner", "effective_date", "due", "days_overdue", "pending", "path"]
     assert rows[3][:6] == ["QP-001", "Control", "Jane Doe <jane@acme.example>", "2024-12-01", "2026-12-01", "-9"]
 
 

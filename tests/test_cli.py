@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.builders import commit, doc_path, make_document
+from tests.builders import commit_signed, doc_path, make_document
 
 runner = CliRunner()
 
@@ -25,8 +25,8 @@ def qms(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def manual(qms_repo: Path) -> Path:
-    """Three approved documents and one draft, committed."""
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", title="Control of Documented Information",
+    """Three approved documents and one draft, committed (each signature by its signer: in force)."""
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", title="Control of Documented Information",
                                                         references=["FRM-001"], clauses=["7.5.2"]),
                       doc_path("FRM-001"): make_document("FRM-001", title="Document Change Request"),
                       doc_path("POL-001"): make_document("POL-001", title="Quality Policy",

@@ -80,10 +80,10 @@ def test_revise_refuses_a_revision_in_progress(qms_repo: Path, status: str) -> N
     assert path.read_bytes() == before
 
 
-def test_revise_refuses_an_obsolete_document(qms_repo: Path) -> None:
-    add(qms_repo, make_document("QP-001", revision=3, status="obsolete"))
+def test_revise_refuses_a_withdrawal_in_force(qms_repo: Path) -> None:
+    add(qms_repo, make_document("QP-001", revision=3, status="obsolete", sign=True))
     result = qms(qms_repo, "revise", "QP-001", "-m", "Bring it back")
-    assert result.exit_code == 1 and "QP-001 is obsolete" in result.stderr
+    assert result.exit_code == 1 and "QP-001 is withdrawn" in result.stderr and "is final" in result.stderr
 
 
 def test_unknown_id_and_unreadable_file_are_refused(qms_repo: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.builders import commit, doc_path, make_document
+from tests.builders import commit_signed, doc_path, make_document
 
 LONG_TITLE = "Control of Externally Provided Processes, Products and Services Including Outsourced Heat Treatment"
 LONG_OWNER = "Ingrid Berg-Johansen, Human Resources and Training Coordinator <ingrid.berg-johansen@acme.example>"
@@ -19,7 +19,7 @@ IDS = ("FRM-001", "POL-001", "QP-001", "QP-002", "WI-001")
 @pytest.fixture
 def manual(qms_repo: Path) -> Path:
     old = dt.date(2024, 1, 8)  # due for review by 2026-11-22
-    commit(qms_repo, {doc_path("QP-001"): make_document("QP-001", title=LONG_TITLE, owner=LONG_OWNER, effective_date=old),
+    commit_signed(qms_repo, {doc_path("QP-001"): make_document("QP-001", title=LONG_TITLE, owner=LONG_OWNER, effective_date=old),
                       doc_path("QP-002"): make_document("QP-002", title="Internal Audit", effective_date=old),
                       doc_path("FRM-001"): make_document("FRM-001", title="Training Record", owner=LONG_OWNER),
                       doc_path("POL-001"): make_document("POL-001", title="Quality Policy", effective_date=old),

@@ -90,9 +90,9 @@ def test_report_holds_the_master_list_evidence_changes_and_verify_result(audited
     page = Page(text)
     assert page.headings[:2] == ["1. Master document list", "2. Approval evidence"]
     assert page.under["1. Master document list"][0][0] == [
-        "Id", "Title", "Type", "Revision", "Status", "Effective", "Owner", "Next review"]
+        "Id", "Title", "Type", "Revision", "Status", "Effective", "Owner", "Next review", "Pending"]
     assert [r[:5] for r in page.rows("1. Master document list")] == [
-        ["FRM-001", "Document Change Request", "form", "2", "obsolete"],
+        ["FRM-001", "Document Change Request", "form", "1", "approved"],  # its withdrawal is pending
         ["FRM-002", EVIL, "form", "2", "approved"],
         ["QP-001", "Control of Documented Information", "procedure", "3", "approved"],
         ["WI-001", "Deburring", "work-instruction", "1", "approved"]]
@@ -138,4 +138,4 @@ def test_report_of_a_clean_history_says_verified_and_lists_overdue_reviews(qms_r
     page = Page(text)
     assert "PASSED: verified 6 revisions of 4 documents in" in text and "5. History verification" not in page.under
     assert page.rows("4. Overdue periodic reviews") == [
-        ["POL-001", "Quality Policy", "Sam Author <sam@acme.example>", "2024-01-01", "2025-01-01", "690"]]
+        ["POL-001", "Quality Policy", "Sam Author <sam@acme.example>", "2024-01-01", "2025-01-01", "690", ""]]

@@ -225,7 +225,7 @@ def test_unknown_reference_is_qms040() -> None:
 def test_active_document_referencing_an_obsolete_one_is_a_qms041_warning() -> None:
     form = "controlled/forms/FRM-001.md"
     files = {PATH: make_document("QP-001", references=["FRM-001"]),
-             form: make_document("FRM-001", revision=2, status="obsolete")}
+             form: make_document("FRM-001", revision=2, status="obsolete", sign=True)}
     found = findings(files)
     assert [(f.path, f.code, f.severity) for f in found] == [(PATH, "QMS041", Severity.WARNING)]
     assert not engine.has_errors(found)

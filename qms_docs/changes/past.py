@@ -7,13 +7,16 @@ previous released revision, so its length is the revision's, not the history's."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qms_docs.changes.steps import Load
+from qms_docs.errors import DocumentError
+from qms_docs.gitio import runner
 from qms_docs.gitio.changes import versions_back
 from qms_docs.model.document import Document
+from qms_docs.model.frontmatter import parse
 from qms_docs.rules.revisions import LOCKED
 
 
@@ -44,3 +47,25 @@ def revision_past(root: Path, rev: str, path: str, revision: int, load: Load) ->
             authors.setdefault(email, sha)
             digest = doc.digest
     return Past(revision, approved, authors)
+
+
+def never_released(root: Path, rev: str, gone: Sequence[Document]) -> frozenset[str]:
+    """The paths of the deleted documents that no commit reachable from `rev` holds approved or obsolete:
+    a draft-only document may be deleted (SPEC 4). Walks back only the deleted drafts' own files."""
+    drafts = [d for d in gone if d.status not in LOCKED]
+    if not drafts:
+        return frozenset()
+    found: set[str] = set()
+    with runner.BlobReader(root) as reader:
+        for doc in drafts:
+            if not any(_released(reader.read(v.blob), doc.path) for v in versions_back(root, rev, doc.path)):
+                found.add(doc.path)
+    return frozenset(found)
+
+
+def _released(data: bytes | None, path: str) -> bool:
+    try:
+        doc = parse(data, path) if data is not None else None
+    except DocumentError:
+        return False
+    return isinstance(doc, Document) and doc.status in LOCKED

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
-from qms_docs.changes.past import Past, revision_past
+from qms_docs.changes.past import Past, never_released, revision_past
 from qms_docs.changes.steps import Load, StepChanges, new_entries, step_changes
 from qms_docs.config import Config
 from qms_docs.errors import DocumentError
@@ -105,6 +105,8 @@ class RangeJudge:
     ancestry: Callable[[], dict[str, tuple[str, ...]]] = dict  # the range's commits -> their parents (read when needed)
     _parents: dict[str, tuple[str, ...]] | None = None
     authors: dict[tuple[str, int], dict[str, str | None]] = field(default_factory=dict)  # -> e-mail -> first commit
+    drafts_only: Callable[[Step, tuple[Document, ...]], frozenset[str]] = lambda step, gone: frozenset()
+    # ^ the paths of the documents a step deleted that were never released (QMS012 spares them; default: none)
     findings: list[Finding] = field(default_factory=list)
 
     def remember_approved(self, doc: Document, sha: str | None = None) -> None:
@@ -166,6 +168,7 @@ class RangeJudge:
                         tuple(t.new for t in changes.touched if isinstance(t.new, DocumentError)))
         approved = {d.path: self.approved_before(d, step) for d in news if d.revision is not None}
         facts = ChangeFacts(renames=changes.renames, approved_digests=approved, protected=self.protected,
+                            never_released=self.drafts_only(step, changes.gone) if changes.gone else frozenset(),
                             added=frozenset(t.path for t in changes.touched if t.reference is None))
         return Context(head, self.today, base, facts)
 
@@ -221,7 +224,8 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, curr
                          merges=True, full_history=True, topo_order=True)
     with Blobs(root) as blobs:
         judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load),
-                           ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"))
+                           ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"),
+                           drafts_only=lambda step, gone: never_released(root, f"{step.sha}^" if step.sha else head, gone))
         judge.seed(ctx.base.documents if ctx.base is not None else ())
         steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
                  for step in map(Step.of, commits)]
@@ -250,6 +254,6 @@ def judge_commit_being_made(root: Path, config: Config, parents: Sequence[str], 
     per_parent = tuple(tuple(gitchanges.changed_files(root, p, gitchanges.INDEX, paths)) for p in parents)
     step = Step(None, author[0], author[1], per_parent, being_made=True)
     with Blobs(root) as blobs:
-        judge = RangeJudge(config, today, protected)
+        judge = RangeJudge(config, today, protected, drafts_only=lambda step, gone: never_released(root, parents[0], gone))
         judge.judge(step, step_changes(per_parent, config.documents_dir, guarded, blobs.load, blobs.load), last=True)
     return judge.findings

@@ -62,7 +62,9 @@ def as_text(data: dict[str, Any]) -> str:
 
 def _revision(r: dict[str, Any], doc_id: str) -> list[str]:
     head = f"Revision {r['revision'] if r['revision'] is not None else '?'} - {r['status'] or 'no status'}"
-    if r["effective_date"]:
+    if r["effective_date"] and r["status"] == "obsolete":  # the withdrawal's own date, once its signatures are complete
+        head += f": withdrawal, takes effect {r['effective_date']}"
+    elif r["effective_date"]:
         head += f", effective {r['effective_date']}"
     if r["approved_in"]:
         head += f", approved in {r['approved_in'][:12]}"

@@ -106,7 +106,7 @@ def run(root: Path, since: dt.date | None, out: Path, today: dt.date) -> str:
     for row in period:
         row["subject"] = found.get(row["sha"], "")
     overdue = [r for r in review_due.rows(root, today) if r["days_overdue"] > 0]
-    data = audit_html.ReportData(root.resolve().name, head, today, since, list_.rows(root), docs, period,
+    data = audit_html.ReportData(root.resolve().name, head, today, since, list_.rows(root, today), docs, period,
                                  overdue, outcome, notes=outcome.notes)
     write_atomic(out, audit_html.render(data).encode("utf-8"))
     n = len(outcome.failures)

@@ -1,4 +1,7 @@
-"""`qms review-due`: approved documents whose periodic review is due, overdue first."""
+"""`qms review-due`: documents whose revision in force is due for its periodic review, overdue first.
+
+A pending revision (a draft, one in review, one approved with a date still to come) does not hide the
+review of the revision in force: it is named beside it."""
 
 from __future__ import annotations
 
@@ -6,34 +9,32 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from qms_docs.commands._standing import standings, with_pending
 from qms_docs.formats import tables
 from qms_docs.formats.fit import Column, as_fitted_grid
-from qms_docs.gitio import snapshots as snapshot
-from qms_docs.model.document import Status
-from qms_docs.records.review import next_review, review_interval
+from qms_docs.records.review import review_interval
 
-COLUMNS = ("id", "title", "owner", "effective_date", "due", "days_overdue")
+COLUMNS = ("id", "title", "owner", "effective_date", "due", "days_overdue", "pending")
 SHOWN = (Column("Id"), Column("Title", overflow="wrap", min_width=16),
          Column("Owner", drop=1, overflow="ellipsis", min_width=12), Column("Effective"), Column("Review due"),
-         Column("Status"))
+         Column("Status", overflow="wrap", min_width=16))
 
 
 def rows(root: Path, today: dt.date, within: int = 0) -> list[dict[str, Any]]:
-    """Approved documents of the working tree due for review on or before today + `within` days.
+    """Documents whose revision in force is due for review on or before today + `within` days.
 
     `days_overdue` is positive when overdue, 0 when due today, negative for the days left."""
-    snap = snapshot.from_worktree(root)
+    config, documents = standings(root, today)
     horizon = today + dt.timedelta(days=within)
     found = []
-    for doc in (d for d in snap.documents if not d.is_translation):  # translations follow their source (QMS070)
-        doc_type = snap.config.types.get(doc.type or "")
-        due = next_review(doc, doc_type) if doc.status is Status.APPROVED else None
-        if due is None or due > horizon:
+    for s in documents:
+        doc, due = s.in_force, s.next_review
+        if doc is None or due is None or due > horizon:
             continue
         found.append({"id": doc.id, "title": doc.title, "owner": doc.owner, "type": doc.type,
                       "revision": doc.revision, "effective_date": doc.effective_date, "due": due,
-                      "review_months": review_interval(doc, doc_type), "days_overdue": (today - due).days,
-                      "path": doc.path})
+                      "review_months": review_interval(doc, config.types.get(doc.type or "")),
+                      "days_overdue": (today - due).days, "pending": s.pending_text(), "path": s.path})
     return sorted(found, key=lambda r: (r["due"], r["id"] or "", r["path"]))
 
 
@@ -47,7 +48,8 @@ def as_text(table: list[dict[str, Any]], today: dt.date, within: int) -> str:
     horizon = "today" if within == 0 else f"within {within} days"
     if not table:
         return f"No periodic review due {horizon} ({today.isoformat()}).\n"
-    cells = [[*(tables.cell(r[c]) for c in COLUMNS[:-1]), state(r["days_overdue"])] for r in table]
+    cells = [[*(tables.cell(r[c]) for c in COLUMNS[:-2]), with_pending(state(r["days_overdue"]), r["pending"])]
+             for r in table]
     overdue = sum(1 for r in table if r["days_overdue"] > 0)
     return as_fitted_grid(f"Periodic reviews due {horizon} (as of {today.isoformat()})", SHOWN, cells,
                           f"{len(table)} due, {overdue} overdue")

@@ -2,7 +2,11 @@
 
 Only an approved revision is revised: a draft or review revision is still open, so it is edited
 in place (a draft may change freely until it is approved) or approved first; an obsolete document
-is withdrawn for good. The new revision clears the approvals and takes `effective_date` from
+is withdrawn for good once its withdrawal is in force (QMS015). A pending withdrawal (not yet signed by
+every required role, or signed with a date still to come) is cancelled by revising it: the next revision
+is a draft of the same content, and the withdrawal's revision number stays used (it is in the history, and
+a revision number names one content). A withdrawal already signed still takes effect on its date unless the
+new revision is approved first. The new revision clears the approvals and takes `effective_date` from
 `--effective` (cleared without it): the date is part of the content the approvers sign, so it is
 set before anyone signs, and `qms approve` asks for it before the last signature.
 
@@ -17,24 +21,29 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from qms_docs import clock
 from qms_docs.commands import _documents, translate
+from qms_docs.config import Config
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.model.document import Document, Status
 from qms_docs.model.edit import DELETE
+from qms_docs.rules.revisions import withdrawal_in_force
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import RevisionFacts
 
 
-def check_revisable(doc: Document, effective: dt.date | None) -> int:
+def check_revisable(doc: Document, effective: dt.date | None, config: Config, today: dt.date) -> int:
     """The current revision number, or QmsError saying why the document cannot be revised."""
     if doc.revision is None:
         raise QmsError(f"{doc.path}: `revision` is not a whole number; fix it before revising")
-    if doc.status is Status.OBSOLETE:
-        raise QmsError(f"{doc.path}: {doc.id} is obsolete (withdrawn at revision {doc.revision}); "
-                       f"an obsolete document is not revised: create a new one with `qms new`")
+    if withdrawal_in_force(doc, config, today):
+        raise QmsError(f"{doc.path}: {doc.id} is withdrawn (revision {doc.revision}, in force since "
+                       f"{doc.effective_date}); a withdrawal in force is final: create a new document with `qms new`")
     if doc.status in (Status.DRAFT, Status.REVIEW) and effective is None:
         raise QmsError(f"{doc.path}: revision {doc.revision} is still in progress ({doc.status}); "
                        f"edit it, or approve it first with `qms approve {doc.id}` (`qms revise {doc.id} "
                        f"--effective YYYY-MM-DD` sets its effective date)")
-    if doc.status not in (Status.APPROVED, Status.DRAFT, Status.REVIEW):
+    if doc.status not in (Status.APPROVED, Status.DRAFT, Status.REVIEW, Status.OBSOLETE):
         raise QmsError(f"{doc.path}: status {doc.meta.get('status')!r} is not one of "
                        f"{', '.join(Status)}; fix it before revising")
     return doc.revision
@@ -46,13 +55,13 @@ def run(root: Path, doc_id: str, summary: str | None, effective: dt.date | None 
     into that language; `source_revision` points it at the source revision in force (SPEC 8)."""
     text = None if summary is None else _documents.summary_text(summary, "change summary")
     with _documents.editing(root):
-        _, doc = _documents.find(root, doc_id, lang)
+        snap, doc = _documents.find(root, doc_id, lang)
         link = translate.repointed(root, doc) if source_revision else {}
         if link and doc.status in (Status.DRAFT, Status.REVIEW) and effective is None:
             return translate.repoint_draft(root, doc, link, text)
-        revision = check_revisable(doc, effective)
-        if doc.status is Status.APPROVED or effective is None:
-            return _start(root, doc, revision + 1, text, effective, link)
+        revision = check_revisable(doc, effective, snap.config, clock.today())
+        if doc.status in (Status.APPROVED, Status.OBSOLETE) or effective is None:
+            return _start(root, doc, revision + 1, text, effective, link) + _cancelled(doc, snap.config)
         return _date(root, doc, text, effective)
 
 
@@ -66,6 +75,16 @@ def _start(root: Path, doc: Document, revision: int, text: str | None, effective
         f"edit it, set its effective date with `qms revise {doc.id} --effective YYYY-MM-DD`"
     return f"{doc.path}: {doc.id} revision {revision} started (draft); {then}, then collect signatures with " \
            f"`qms approve {doc.id}`"
+
+
+def _cancelled(doc: Document, config: Config) -> str:
+    """What revising a pending withdrawal did to it."""
+    if doc.status is not Status.OBSOLETE:
+        return ""
+    if policy.counts(doc, RevisionFacts(config)):
+        return (f"; the withdrawal (revision {doc.revision}) is already signed and still takes effect on "
+                f"{doc.effective_date} unless revision {(doc.revision or 0) + 1} is approved before then")
+    return f"; the pending withdrawal (revision {doc.revision}) is cancelled"
 
 
 def _date(root: Path, doc: Document, text: str | None, effective: dt.date) -> str:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
+from qms_docs.changes.past import never_released
 from qms_docs.changes.staged import Staged, id_index, read_staged
 from qms_docs.changes.steps import new_entries
 from qms_docs.clock import today
@@ -90,7 +91,10 @@ def check(root: Path, day: dt.date) -> list[Finding]:
         findings += judge_commit_being_made(root, staged.config, [staged.head or "HEAD", *merged], _author(root),
                                             _protected(root, staged), day)
     else:
-        ctx = Context(ctx.snapshot, day, ctx.base, _commit_facts(root, staged, ctx.facts, documents))
+        facts = _commit_facts(root, staged, ctx.facts, documents)
+        if ctx.matching.deleted:  # a draft-only document may be deleted (QMS012)
+            facts = replace(facts, never_released=never_released(root, staged.head or "HEAD", ctx.matching.deleted))
+        ctx = Context(ctx.snapshot, day, ctx.base, facts)
         findings = engine.run(ctx, in_scope((*STATIC_RULES, *CHANGE_RULES), *HERE))
     mine = {d.path for d in staged.documents.documents}
     if any(old is None or old.id != new.id or set(new.references) - set(old.references) for old, new in documents):

@@ -140,6 +140,7 @@ class Labels:
     report_section_changes: str = "3. Changes in the period"
     report_section_overdue: str = "4. Overdue periodic reviews"
     report_section_verification: str = "5. History verification"
+    report_col_pending: str = "Pending"
     report_col_id: str = "Id"
     report_col_title: str = "Title"
     report_col_type: str = "Type"

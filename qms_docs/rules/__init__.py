@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from qms_docs.rules import approvals, dates, exclusions, frontmatter, references, translations
+from qms_docs.rules import approvals, dates, exclusions, frontmatter, references, revisions, translations
 from qms_docs.rules.base import Rule, Scope, Severity
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -14,6 +14,7 @@ STATIC_RULES: tuple[Rule, ...] = (
     Rule("QMS003", E, "id does not match its type's prefix pattern", frontmatter.id_off_pattern),
     Rule("QMS004", E, "the same (id, language) in two files", frontmatter.duplicate_id, Scope.CROSS_DOCUMENT),
     Rule("QMS005", E, "unknown type or status", frontmatter.unknown_type_or_status),
+    Rule("QMS016", W, "a withdrawal lacks an approval from a required role (pending)", revisions.withdrawal_unsigned),
     Rule("QMS020", E, "an approved document lacks a signature from a required role", approvals.missing_signature),
     Rule("QMS021", E, "an approval's digest does not match the content (stale approval)", approvals.stale_approval),
     Rule("QMS022", E, "an approval is for another revision", approvals.approval_for_other_revision),

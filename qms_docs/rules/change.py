@@ -17,6 +17,8 @@ CHANGE_RULES: tuple[Rule, ...] = (
     Rule("QMS013", E, "a document's id changed", revisions.id_changed, CHANGE),
     Rule("QMS014", E, "a guarded file changed by a change not made (or signed) by a config approver",
          config_change.unauthorised_config_change, HISTORY),
+    Rule("QMS015", E, "a withdrawal in force is final: its document may not change again",
+         revisions.final_withdrawal_changed, CHANGE),
     Rule("QMS024", E, "self-approval: a signer authored a commit of this revision", provenance.self_approval, HISTORY),
     Rule("QMS025", E, "forged approval: not added (or signed) by the signer", provenance.forged_approval, HISTORY),
     Rule("QMS050", E, "a commit message does not name the documents it changes", commit_msg.ids_not_named, Scope.COMMIT_MESSAGE),

@@ -75,6 +75,7 @@ class ChangeFacts:
     commit_message: CommitMessage | None = None  # the commit-msg hook (QMS050)
     approved_digests: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # ^ new path -> the digests its current revision number was approved with before this change (QMS010)
+    never_released: frozenset[str] = frozenset()  # base paths of deleted documents no commit ever released (QMS012)
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,24 @@
-"""QMS010-QMS013: a controlled document changes only through a new revision, and keeps its id.
+"""QMS010-QMS016: a controlled document changes only through a new revision, keeps its id, and a
+withdrawal is a controlled change: signed before it counts (QMS016), final once in force (QMS015).
 
 Base and new documents are paired once per context (`Context.matching`: by path, then by the renames
 git detected, then by id): a moved or renamed file is the same document."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from qms_docs.config import Config
 from qms_docs.model.document import Document, Status
-from qms_docs.rules.base import Context, Hit
+from qms_docs.rules.base import Context, Hit, each_document
 from qms_docs.rules.facts import Matching, match_documents
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import RevisionFacts
 
 __all__ = ["LOCKED", "Matching", "match_documents", "revision_not_raised", "revision_out_of_step",
-           "document_deleted", "id_changed"]
+           "document_deleted", "id_changed",
+           "withdrawal_in_force", "final_withdrawal_changed", "withdrawal_unsigned"]
 
 LOCKED = (Status.APPROVED, Status.OBSOLETE)  # released revisions; a draft or review may change freely
 
@@ -63,6 +69,8 @@ def revision_out_of_step(ctx: Context) -> Iterator[Hit]:
 def document_deleted(ctx: Context) -> Iterator[Hit]:
     """QMS012: a controlled document was deleted instead of withdrawn."""
     for old in ctx.matching.deleted:
+        if old.path in ctx.facts.never_released:
+            continue  # every committed revision a draft: nothing was ever in force (SPEC 4)
         doc_id = old.id or "ID"
         yield Hit(old.path, None, f"controlled document {doc_id} was deleted; restore it and withdraw it "
                                   f"with status obsolete instead (`qms obsolete {doc_id} -m REASON`)")
@@ -75,3 +83,39 @@ def id_changed(ctx: Context) -> Iterator[Hit]:
             yield Hit(new.path, new.line_of("id"),
                       f"id changed from {old.id} to {new.id}; a document keeps its id for life: restore "
                       f"{old.id} (withdraw it with `qms obsolete` if it is replaced) and create {new.id} anew")
+
+
+def withdrawal_in_force(doc: Document, config: Config, today: dt.date) -> bool:
+    """`doc` is a withdrawal every required role signed (as the static rules judge it) whose date has come."""
+    return (doc.status is Status.OBSOLETE and doc.effective_date is not None and doc.effective_date <= today
+            and policy.counts(doc, RevisionFacts(config)))
+
+
+def final_withdrawal_changed(ctx: Context) -> Iterator[Hit]:
+    """QMS015: a withdrawal in force is final: no new revision, no status change, no other content, and its
+    signatures stay (removing one would let a later commit change it as if it were pending)."""
+    for old, new in ctx.matching.pairs:
+        if not withdrawal_in_force(old, ctx.config, ctx.today):
+            continue
+        if old.digest == new.digest and withdrawal_in_force(new, ctx.config, ctx.today):
+            continue  # the digest of a withdrawal holds its status, revision and content
+        field = "status" if new.status is not Status.OBSOLETE else "revision" if old.digest != new.digest else "approvals"
+        yield Hit(new.path, new.line_of(field),
+                  f"{old.id or 'the document'} was withdrawn at revision {old.revision} (in force since "
+                  f"{old.effective_date}); a withdrawal in force is final: restore revision {old.revision} as it "
+                  f"was and create a new document with `qms new` instead")
+
+
+def _unsigned_withdrawal(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """QMS016: a withdrawal (`status: obsolete`) lacks a valid approval from a required role: it stays pending."""
+    if doc.status is not Status.OBSOLETE:
+        return
+    missing = policy.missing_roles(doc, RevisionFacts(ctx.config))
+    if missing:
+        before = f"revision {doc.revision - 1}" if doc.revision and doc.revision > 1 else "the previous revision"
+        yield Hit(doc.path, doc.line_of("status"),
+                  f"the withdrawal (revision {doc.revision}) lacks an approval from {', '.join(missing)}; it is "
+                  f"pending and {before} stays in force until it is signed (`qms approve {doc.id or 'ID'}`)")
+
+
+withdrawal_unsigned = each_document(_unsigned_withdrawal)
