@@ -25,7 +25,7 @@ from qms_docs.history import History, Revision, Version, group_revisions
 from qms_docs.model.document import Document, Status
 from qms_docs.policy import Policies
 from qms_docs.provenance import LineageFacts, entry_key
-from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
+from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge, signers_of
 
 TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",
           "QMS020": "missing signature",
@@ -138,7 +138,8 @@ class Judge:
         c = added.commit
         config = self.policies.at(c)
         return SignatureFacts(n, c.sha, c.author_name, c.author_email, signed.get(c.sha, frozenset()),
-                              None if isinstance(config, str) else config)
+                              None if isinstance(config, str) else config,
+                              signers_of(self.policies.allowed_signers(c)), c.committed)
 
     @staticmethod
     def _type(doc: Document, config: Config) -> list[Problem]:
@@ -171,7 +172,7 @@ class Judge:
             for a in doc.approvals:
                 commit = facts.adder(a, version).commit
                 config = self.policies.at(commit)
-                if not isinstance(config, str) and config.signing.required:
+                if not isinstance(config, str) and config.signing.required and config.signing.method == "commit":
                     groups.setdefault(self.policies.allowed_signers(commit), set()).add(commit.sha)
         found: dict[str, frozenset[str]] = {}
         for allowed, shas in groups.items():

@@ -277,7 +277,7 @@ def test_commit_refuses_a_file_with_uncommitted_changes(qms_repo: Path) -> None:
 
 
 def _require_signing(repo: Path) -> None:
-    commit(repo, {"qms.yml": QMS_YML.replace("required: false", "required: true")}, "Require signed commits",
+    commit(repo, {"qms.yml": QMS_YML.replace("required: false", "required: true, method: commit")}, "Require signed commits",
            author=JANE)
 
 

@@ -23,6 +23,7 @@ class Status(StrEnum):
 class Meaning(StrEnum):
     APPROVED = "approved"
     REVIEWED = "reviewed"
+    AUTHORED = "authored"  # the author's own entry: counts as authorship (QMS024), never toward approval
 
 
 MAX_REVIEW_MONTHS = 1200  # 100 years; a longer interval leaves the calendar (date arithmetic overflows)

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qms_docs.model.document import Document
+from qms_docs.signatures.allowed_signers import AllowedSigners
 from qms_docs.snapshot import Snapshot
 
 
@@ -25,6 +27,7 @@ class Signature:
     author_name: str
     author_email: str
     signed_by: frozenset[str] = frozenset()
+    added_at: dt.datetime | None = None  # the commit's committer date (an entry's `at` may not be later)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class ChangeFacts:
     commit_message: CommitMessage | None = None  # the commit-msg hook (QMS050)
     approved_digests: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # ^ new path -> the digests its current revision number was approved with before this change (QMS010)
+    allowed_signers: AllowedSigners | None = None  # the base's allowed-signers file: judges entry signatures (QMS025)
 
 
 @dataclass(frozen=True)
