@@ -15,7 +15,9 @@ from markupsafe import Markup
 
 from qms_docs import iso9001
 from qms_docs.labels import ENGLISH as LABELS
+from qms_docs.config import Signing
 from qms_docs.publishing import Entry, Publication
+from qms_docs.signatures.policy import proof
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
 TITLES = {HOME: LABELS.home, MDL: LABELS.master_list, MATRIX: LABELS.clause_matrix, ARCHIVE: LABELS.archive}
@@ -100,10 +102,11 @@ def page_label(uri: str, today: dt.date) -> str:
     return LABELS.page_label.format(title=TITLES[uri], today=today)
 
 
-def control_block(entry: Entry, link: Link, unissued: Unissued) -> str:
-    """Id, title, revision, effective date, owner and the signatures of the published revision."""
+def control_block(entry: Entry, link: Link, unissued: Unissued, signing: Signing | None = None) -> str:
+    """Id, title, revision, effective date, owner and the signatures of the published revision (and how each is
+    proven: a published revision is verified, so an entry signature on it is valid)."""
     signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19]) for a in entry.doc.current_approvals()]
+                            (a.digest or "")[:19], proof(a, signing)) for a in entry.doc.current_approvals()]
     return _render("control_block.html", link, unissued, entry=entry, doc=entry.doc, signatures=signatures,
                    doc_type=type_label(entry.doc_type.name))
 
@@ -176,6 +179,7 @@ class Signature:
     meaning: str | None
     at: str
     digest: str
+    proof: str = ""
 
 
 @dataclass(frozen=True)

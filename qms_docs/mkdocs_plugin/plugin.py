@@ -130,7 +130,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         entry = self.entries.get(uri)
         if entry is not None:
             notice = pages.print_notice(pages.document_label(entry), pub.today)
-            return notice + pages.control_block(entry, link, self._unissued) + html + pages.revision_history(entry)
+            block = pages.control_block(entry, link, self._unissued, pub.config.signing)
+            return notice + block + html + pages.revision_history(entry)
         if uri not in self.generated:
             return html
         notice = pages.print_notice(pages.page_label(uri, pub.today), pub.today)
