@@ -33,16 +33,18 @@ def allowed_signers(keys: dict[str, Path]) -> str:
     return "".join(f'{who[1]} namespaces="qms-approval" {public(keys[n])}\n' for n, who in (("jane", JANE), ("omar", OMAR)))
 
 
+def draft(doc_id: str) -> str:
+    """Revision 1 of `doc_id` as a draft with its effective date set (signed content, set before signing)."""
+    return make_document(doc_id, status="draft", effective_date=None).replace(
+        "approvals: []", "effective_date: 2026-11-01\napprovals: []")
+
+
 def entry_server(seed: Path, where: Path, keys: dict[str, Path]) -> tuple[Path, Path]:
     """main: qms.yml with signing.required (method entry), the allowed-signers file and mkdocs.yml committed by
     the quality manager, and QP-001/QP-002 revision 1 drafts written by Sam."""
     commit(seed, {**shims(), "qms.yml": ENTRY_YML, ".qms/allowed_signers": allowed_signers(keys),
                   "mkdocs.yml": SITE_YML}, "Require entry signatures", author=JANE)
-    commit(seed, {QP1: make_document("QP-001", status="draft", effective_date=None).replace(
-        "approvals: []", "effective_date: 2026-11-01\napprovals: []"),
-                  QP2: make_document("QP-002", status="draft", effective_date=None).replace(
-        "approvals: []", "effective_date: 2026-11-01\napprovals: []")},
-           "QP-001, QP-002: first drafts", author=SAM)
+    commit(seed, {QP1: draft("QP-001"), QP2: draft("QP-002")}, "QP-001, QP-002: first drafts", author=SAM)
     return make_server(seed, where)
 
 
