@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import doc_path, git, make_document
-from tests.entrysig_support import (EVE, JANE, OMAR, QP1, QP2, SAM, approve, commit_all, entry_server, make_keys,
-                                    signed_branch)
+from tests.entrysig_support import EVE, JANE, OMAR, QP1, QP2, SAM, approve, commit_all, entry_server, make_keys, signed_branch
 from tests.helpers_hooks import push, qms, with_qms_on_path
 from tests.sshsig_support import needs_ssh_keygen
 

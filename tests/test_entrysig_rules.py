@@ -13,9 +13,7 @@ from qms_docs.model.frontmatter import parse
 from qms_docs.signatures.policy import RevisionFacts, SignatureFacts, judge, proof, signers_of
 from qms_docs.signatures.statement import statement_of
 from tests.builders import QMS_YML, commit, doc_path, git, make_document
-from tests.entrysig_support import (ENTRY_YML, JANE, OMAR, SAM, allowed_signers, approve, commit_all, draft,
-                                    make_keys, public)
-from tests.helpers_hooks import qms
+from tests.entrysig_support import ENTRY_YML, JANE, OMAR, SAM, allowed_signers, approve, commit_all, draft, make_keys, public
 from tests.sshsig_support import needs_ssh_keygen, ssh_sign
 
 pytestmark = needs_ssh_keygen

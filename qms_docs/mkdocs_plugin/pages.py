@@ -14,8 +14,8 @@ import jinja2
 from markupsafe import Markup
 
 from qms_docs import iso9001
-from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.config import Signing
+from qms_docs.labels import ENGLISH as LABELS
 from qms_docs.publishing import Entry, Publication
 from qms_docs.signatures.policy import proof
 
