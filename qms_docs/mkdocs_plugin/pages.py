@@ -106,9 +106,14 @@ def control_block(entry: Entry, link: Link, unissued: Unissued, signing: Signing
     """Id, title, revision, effective date, owner and the signatures of the published revision (and how each is
     proven: a published revision is verified, so an entry signature on it is valid)."""
     signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19], proof(a, signing)) for a in entry.doc.current_approvals()]
+                            (a.digest or "")[:19], breakable(proof(a, signing))) for a in entry.doc.current_approvals()]
     return _render("control_block.html", link, unissued, entry=entry, doc=entry.doc, signatures=signatures,
                    doc_type=type_label(entry.doc_type.name))
+
+
+def breakable(text: str, every: int = 12) -> Markup:
+    """Escaped text with a line-break opportunity every `every` characters (a key fingerprint has no space)."""
+    return Markup("<wbr>").join(html.escape(text[i:i + every]) for i in range(0, len(text), every))
 
 
 def revision_history(entry: Entry) -> str:
@@ -179,7 +184,7 @@ class Signature:
     meaning: str | None
     at: str
     digest: str
-    proof: str = ""
+    proof: str | Markup = ""
 
 
 @dataclass(frozen=True)
