@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic QMS repository with a realistic history, for benchmarks.
 
-    python bench/make_corpus.py OUT --docs 1000 --revisions 5 [--drafts 10] [--seed 1]
+    python bench/make_corpus.py OUT --docs 1000 --revisions 5 [--drafts 10] [--seed 1] [--sign KEYDIR]
 
 Each revision of each document is one commit by its author (status draft), then one commit per
 required role, authored by the signer, adding that signature (the last one sets status approved).
@@ -9,17 +9,26 @@ Revisions of different documents interleave. `--drafts K` leaves K documents wit
 next revision on top. Digests follow SPEC section 2, so `qms check` finds no error in the result.
 History is streamed into `git fast-import`: tens of thousands of commits take seconds. Standard
 library only (it does not import qms_docs, so it stays an independent check of the digest).
+
+`--sign KEYDIR`: every approval entry carries `sig` (SPEC 2), an SSH signature of its signed statement,
+and qms.yml sets `signing.required` (method entry) with `.qms/allowed_signers` listing each signer's
+public key. One ed25519 key per signer is made with ssh-keygen in KEYDIR (kept there, never in the
+corpus) the first time; the signatures are made in-process with `cryptography`, SSHSIG-encoded here,
+so the generator stays an independent check of qms' verifier.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import hashlib
 import json
 import random
+import struct
 import subprocess
 from pathlib import Path
+from typing import Any
 
 TYPES = {  # name: (prefix, folder, required roles, review months, share of the documents)
     "procedure": ("QP", "procedures", ("quality-manager", "process-owner"), 24, 45),
@@ -67,7 +76,12 @@ def render(front: dict[str, object], body: str) -> str:
         if key == "approvals" and isinstance(value, list) and value:
             out.append("approvals:")
             for entry in value:
-                out += [("  - " if i == 0 else "    ") + f"{k}: {scalar(v)}" for i, (k, v) in enumerate(entry.items())]
+                for i, (k, v) in enumerate(entry.items()):
+                    lead = ("  - " if i == 0 else "    ") + f"{k}:"
+                    if k == "sig":  # a literal block scalar, as qms approve writes it
+                        out += [f"{lead} |", *(f"      {line}" for line in str(v).rstrip().split("\n"))]
+                    else:
+                        out.append(f"{lead} {scalar(v)}")
         else:
             out.append(f"{key}: {scalar(value)}")
     return "\n".join(out) + "\n---\n" + body
@@ -111,6 +125,48 @@ def _data(text: str) -> bytes:
     return f"data {len(raw)}\n".encode() + raw + b"\n"
 
 
+class Signer:
+    """Ed25519 keys of the signers (made with ssh-keygen in KEYDIR once) and SSHSIG signatures made in-process."""
+
+    def __init__(self, keydir: Path):
+        from cryptography.hazmat.primitives.serialization import load_ssh_private_key
+
+        keydir.mkdir(parents=True, exist_ok=True)
+        self.keys: dict[str, Any] = {}
+        self.public: dict[str, str] = {}
+        for _, email in (p for people in SIGNERS.values() for p in people):
+            path = keydir / email.split("@")[0]
+            if not path.exists():
+                subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(path)], check=True)
+            self.keys[email] = load_ssh_private_key(path.read_bytes(), password=None)
+            self.public[email] = " ".join(path.with_name(path.name + ".pub").read_text().split()[:2])
+
+    def allowed_signers(self) -> str:
+        return "".join(f'{email} namespaces="qms-approval" {key}\n' for email, key in self.public.items())
+
+    def sign(self, doc_id: str, entry: dict[str, object]) -> str:
+        """The armoured SSHSIG (namespace qms-approval, sha512) of the entry's signed statement."""
+        fields = {k: entry[k] for k in ("revision", "digest", "role", "meaning", "email")}
+        at = entry["at"]
+        assert isinstance(at, dt.datetime)
+        statement = json.dumps({"id": doc_id, "at": at.isoformat(), **fields}, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode()
+        key_blob = base64.b64decode(self.public[str(entry["email"])].split()[1])
+        namespace = b"qms-approval"
+        signed = b"SSHSIG" + b"".join(_string(f) for f in (namespace, b"", b"sha512",
+                                                            hashlib.sha512(statement).digest()))
+        raw = self.keys[str(entry["email"])].sign(signed)
+        blob = b"SSHSIG" + struct.pack(">I", 1) + b"".join(
+            _string(f) for f in (key_blob, namespace, b"", b"sha512", _string(b"ssh-ed25519") + _string(raw)))
+        text = base64.b64encode(blob).decode()
+        return "\n".join(["-----BEGIN SSH SIGNATURE-----", *(text[i:i + 70] for i in range(0, len(text), 70)),
+                          "-----END SSH SIGNATURE-----"]) + "\n"
+
+
+def _string(value: bytes) -> bytes:
+    return struct.pack(">I", len(value)) + value
+
+
 def qms_yml() -> str:
     lines = ["documents_dir: controlled", "types:"]
     lines += [f"  {name}: {{prefix: {p}, approvers: [{', '.join(roles)}], review_months: {months}}}"
@@ -120,14 +176,20 @@ def qms_yml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(out: Path, docs: int, revisions: int, drafts: int, seed: int) -> dict[str, int]:
+def generate(out: Path, docs: int, revisions: int, drafts: int, seed: int,
+             keydir: Path | None = None) -> dict[str, int]:
     rng = random.Random(seed)
     out.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
     git = Importer(out)
     clock = EPOCH
     mkdocs = "site_name: ACME Quality Manual\ndocs_dir: controlled\ntheme:\n  name: material\nplugins:\n  - search\n  - qms\n"
-    git.commit(SIGNERS["quality-manager"][0], clock, "Set up the QMS", {"qms.yml": qms_yml(), "mkdocs.yml": mkdocs})
+    signer = Signer(keydir) if keydir is not None else None
+    setup = {"qms.yml": qms_yml(), "mkdocs.yml": mkdocs}
+    if signer is not None:
+        setup = {"qms.yml": setup["qms.yml"] + "signing: {required: true, method: entry}\n",
+                 ".qms/allowed_signers": signer.allowed_signers(), "mkdocs.yml": mkdocs}
+    git.commit(SIGNERS["quality-manager"][0], clock, "Set up the QMS", setup)
     names = list(TYPES)
     counts = dict.fromkeys(names, 0)
     catalogue = []
@@ -159,9 +221,11 @@ def generate(out: Path, docs: int, revisions: int, drafts: int, seed: int) -> di
         for n, role in enumerate(roles, start=1):
             person = rng.choice(SIGNERS[role])
             clock += dt.timedelta(minutes=rng.randint(5, 60))
-            front["approvals"] = [*front["approvals"], {  # type: ignore[list-item]
-                "name": person[0], "email": person[1], "role": role, "meaning": "approved",
-                "at": clock.replace(microsecond=0), "revision": d["rev"], "digest": signed}]
+            entry: dict[str, object] = {"name": person[0], "email": person[1], "role": role, "meaning": "approved",
+                                        "at": clock.replace(microsecond=0), "revision": d["rev"], "digest": signed}
+            if signer is not None:
+                entry["sig"] = signer.sign(str(d["id"]), entry)
+            front["approvals"] = [*front["approvals"], entry]  # type: ignore[list-item]
             front["status"] = "approved" if n == len(roles) else "review"
             git.commit(person, clock, f"{d['id']}: approve revision {d['rev']} as {role}", {d["path"]: render(front, body)})
         d["front"], d["body"] = dict(front), body
@@ -183,8 +247,9 @@ def main() -> None:
     ap.add_argument("--revisions", type=int, default=3)
     ap.add_argument("--drafts", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sign", type=Path, metavar="KEYDIR", help="entry-sign every approval with keys kept in KEYDIR")
     a = ap.parse_args()
-    print(json.dumps(generate(a.out, a.docs, a.revisions, a.drafts, a.seed)))
+    print(json.dumps(generate(a.out, a.docs, a.revisions, a.drafts, a.seed, a.sign)))
 
 
 if __name__ == "__main__":

@@ -151,17 +151,21 @@ def revise(doc_id: str, summary: str | None, effective: dt.datetime | None, lang
 @cli.command()
 @click.argument("doc_id", metavar="ID")
 @click.option("--role", help="The role to sign for (optional when you hold exactly one required role).")
-@click.option("--meaning", type=click.Choice(["approved", "reviewed"]), default="approved", show_default=True)
+@click.option("--meaning", type=click.Choice(["approved", "reviewed", "authored"]), default="approved",
+              show_default=True, help="authored: declare yourself an author of the revision (never an approval).")
 @click.option("--commit", "do_commit", is_flag=True, help="Commit the signature (signed if signing.required).")
+@click.option("--sign", "do_sign", is_flag=True,
+              help="Sign the entry with your SSH key (always done with signing.required, method entry).")
 @lang_option
 @repo_option
-def approve(doc_id: str, role: str | None, meaning: str, do_commit: bool, lang: str | None, repo: Path | None) -> None:
+def approve(doc_id: str, role: str | None, meaning: str, do_commit: bool, do_sign: bool, lang: str | None,
+            repo: Path | None) -> None:
     """Sign the current revision as the git user (user.name, user.email)."""
     from qms_docs.clock import now_utc
     from qms_docs.commands import approve as command
 
-    _emit(command.run(_root(repo), doc_id, role=role, meaning=meaning, commit=do_commit, now=now_utc(), lang=lang)
-          + "\n")
+    _emit(command.run(_root(repo), doc_id, role=role, meaning=meaning, commit=do_commit, now=now_utc(), lang=lang,
+                      sign=do_sign) + "\n")
 
 
 @cli.command()

@@ -29,7 +29,7 @@ TOP_KEYS = ("documents_dir", "types", "roles", "protected_branches", "config_app
 REVIEWERS = "reviewers"  # the optional role of people who may record reviews but approve nothing
 CLAUSE_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*$")
 TYPE_KEYS = ("prefix", "approvers", "review_months", "allow_self_approval", "translation_approvers")
-SIGNING_KEYS = ("required", "allowed_signers")
+SIGNING_KEYS = ("required", "allowed_signers", "method")
 LANGUAGE_KEYS = ("default", "available", "required")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 tag: en, nb, tr, pt-BR, sr-Latn
 
@@ -61,6 +61,12 @@ class DocType:
 class Signing:
     required: bool = False
     allowed_signers: str = ".qms/allowed_signers"
+    method: str = "entry"  # entry: the approval entry's `sig` proves the signer; commit: an SSH-signed commit
+
+    @property
+    def by_entry(self) -> bool:
+        """signing.required with method entry: every approval entry must carry a valid `sig`."""
+        return self.required and self.method == "entry"
 
 
 @dataclass(frozen=True)
@@ -317,7 +323,10 @@ class _Validator:
         signers = spec.get("allowed_signers", ".qms/allowed_signers")
         if not isinstance(signers, str) or not signers.strip():
             raise self.fail(("signing", "allowed_signers"), "must be a path to an allowed-signers file")
-        return Signing(required, signers)
+        method = spec.get("method", "entry")
+        if method not in ("entry", "commit"):
+            raise self.fail(("signing", "method"), "must be entry (the approval's `sig`) or commit (SSH-signed commits)")
+        return Signing(required, signers, method)
 
 
 def _line_of(text: str, keys: tuple[str, ...]) -> int | None:

@@ -167,7 +167,8 @@ def test_signer_with_no_role_is_refused(qms_repo: Path) -> None:
 
 def test_role_must_be_named_when_the_signer_holds_two_pending_roles(qms_repo: Path) -> None:
     commit(qms_repo, {"qms.yml": QMS_YML.replace("[omar@acme.example,", "[jane@acme.example, omar@acme.example,"),
-                      doc_path("QP-001"): draft()}, "QP-001: add; Jane is also a process owner", author=JANE)
+                      doc_path("QP-001"): draft()}, "QP-001: add; Jane is also a process owner",
+           author=("Ann Writer", "ann@acme.example"))
     sign_as(qms_repo, JANE)
     result = qms(qms_repo, "approve", "QP-001")
     assert result.exit_code == 1
@@ -277,7 +278,7 @@ def test_commit_refuses_a_file_with_uncommitted_changes(qms_repo: Path) -> None:
 
 
 def _require_signing(repo: Path) -> None:
-    commit(repo, {"qms.yml": QMS_YML.replace("required: false", "required: true")}, "Require signed commits",
+    commit(repo, {"qms.yml": QMS_YML.replace("required: false", "required: true, method: commit")}, "Require signed commits",
            author=JANE)
 
 

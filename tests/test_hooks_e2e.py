@@ -236,7 +236,7 @@ def signed_server(qms_repo: Path, tmp_path: Path, keys: dict[str, Path],
     with_qms_on_path(monkeypatch)
     allowed = "".join(f'{email} namespaces="git" {" ".join(keys[n].with_suffix(".pub").read_text().split()[:2])}\n'
                       for n, email in (("jane", JANE[1]), ("omar", OMAR[1])))
-    config = QMS_YML.replace("signing: {required: false", "signing: {required: true")
+    config = QMS_YML.replace("signing: {required: false", "signing: {required: true, method: commit")
     commit(qms_repo, {**shims(), "qms.yml": config, ".qms/allowed_signers": allowed,
                       QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
     return make_server(qms_repo, tmp_path)

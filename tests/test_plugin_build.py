@@ -90,11 +90,12 @@ def test_a_body_cannot_set_page_metadata() -> None:
 def test_the_control_block_shows_id_revision_dates_owner_and_signatures(built: tuple[Path, Path]) -> None:
     block = re.search(r'<div class="qms-control".*?</table></div>', page(built[1], "procedures/QP-002"))
     assert block
-    html = block.group(0)
+    html = block.group(0).replace("<wbr>", "")
+    proof = '<br><small class="qms-proof" title="Proven by">commit author only</small>'
     for expected in ("<dt>Revision</dt><dd>2</dd>", "<dt>Effective date</dt><dd>2026-06-01</dd>",
                      "<dt>Owner</dt><dd>Jane Doe &lt;jane@acme.example&gt;</dd>", "<dt>Next review</dt><dd>2028-06-01</dd>",
-                     "<td>Jane Doe</td><td>quality-manager</td><td>approved</td><td>2026-02-27 14:03 UTC</td>",
-                     "<td>Omar Haddad</td><td>process-owner</td><td>approved</td>"):
+                     f"<td>Jane Doe{proof}</td><td>quality-manager</td><td>approved</td><td>2026-02-27 14:03 UTC</td>",
+                     f"<td>Omar Haddad{proof}</td><td>process-owner</td><td>approved</td>"):
         assert expected in html
     assert re.search(r"<code>sha256:[0-9a-f]{12}</code>", html)
 

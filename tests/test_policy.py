@@ -124,7 +124,7 @@ def test_an_entry_that_no_commit_of_the_signer_added_is_forged_qms025() -> None:
 
 
 def test_with_signing_required_an_unsigned_commit_of_the_signer_is_forged() -> None:
-    signed = parse_config(QMS_YML.replace("required: false", "required: true"))
+    signed = parse_config(QMS_YML.replace("required: false", "required: true, method: commit"))
     d = doc(make_document("QP-001"))
     jane_signed = SignatureFacts(0, "a" * 40, *JANE, signed_by=frozenset({"jane@acme.example"}))
     facts = RevisionFacts(signed, by_signers(s0=jane_signed))

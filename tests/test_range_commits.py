@@ -136,7 +136,7 @@ def test_a_forged_approval_in_the_middle_of_a_range_is_refused(qms_repo: Path, a
 
 
 def test_a_spoofed_author_in_the_middle_is_refused_when_signing_is_required(qms_repo: Path) -> None:
-    config = QMS_YML.replace("signing: {required: false", "signing: {required: true")
+    config = QMS_YML.replace("signing: {required: false", "signing: {required: true, method: commit")
     base = commit(qms_repo, {"qms.yml": config, ".qms/allowed_signers": "", QP1: make_document("QP-001")},
                   "QP-001: issue revision 1", author=JANE)
     commit(qms_repo, {QP1: DRAFT_2}, "QP-001: revision 2", author=AUTHOR)

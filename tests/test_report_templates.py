@@ -25,7 +25,7 @@ def _data(value: str) -> audit_html.ReportData:
     """A report whose every text field holds `value`."""
     signature = {"name": value, "email": value, "role": value, "meaning": value, "at": dt.datetime(2026, 2, 27),
                  "revision": value, "digest": value, "digest_matches": False, "added_by_signer": False,
-                 "commit": "0123456789012345" + value, "commit_author": value, "commit_email": value}
+                 "commit": "0123456789012345" + value, "commit_author": value, "commit_email": value, "proof": value}
     document = {"id": value, "title": value, "type": value, "revision": value, "status": value,
                 "effective_date": dt.date(2026, 3, 1), "owner": value, "next_review": value,
                 "translations": {value: value}}

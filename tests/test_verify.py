@@ -140,7 +140,7 @@ def test_signing_required_needs_a_valid_ssh_signature_by_the_signer(qms_repo: Pa
     key = tmp_path / "omar_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "omar", "-f", str(key)], check=True)
     allowed = f"{OMAR[1]} {key.with_suffix('.pub').read_text(encoding='utf-8')}"
-    commit(qms_repo, {"qms.yml": QMS_YML.replace("required: false", "required: true"),
+    commit(qms_repo, {"qms.yml": QMS_YML.replace("required: false", "required: true, method: commit"),
                       ".qms/allowed_signers": allowed}, "Require signed commits", author=JANE, date=tick(qms_repo))
     wi = Doc(qms_repo, "WI-002", doc_path("WI-002"))
     wi.draft(body(1))

@@ -41,6 +41,8 @@ from qms_docs.rules.change import CHANGE_RULES
 from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
+from qms_docs.signatures.allowed_signers import AllowedSigners
+from qms_docs.signatures.policy import signers_of
 
 PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 
@@ -84,11 +86,12 @@ class Step:
     author_email: str
     per_parent: tuple[tuple[Change, ...], ...]
     being_made: bool = False  # sha None: the commit being made (pre-commit, judged as its author's), not a mere state
+    committed: dt.datetime | None = None  # the committer date (an entry signature's `at` may not be later)
 
     @classmethod
     def of(cls, commit: Commit) -> Step:
         per_parent = commit.parent_changes if commit.is_merge else (commit.changes,)
-        return cls(commit.sha, commit.author_name, commit.author_email, per_parent)
+        return cls(commit.sha, commit.author_name, commit.author_email, per_parent, committed=commit.committed)
 
 
 @dataclass
@@ -100,6 +103,7 @@ class RangeJudge:
     protected: bool
     past: dict[str, Past] = field(default_factory=dict)  # document key -> its revision's past
     signers: dict[str, frozenset[str]] = field(default_factory=dict)  # sha -> principals of its SSH signature
+    allowed_signers: AllowedSigners | None = None  # the base's allowed-signers file (entry signatures)
     approved: dict[tuple[str, int], dict[str, set[str | None]]] = field(default_factory=dict)
     # ^ (document, revision) -> digest it was approved with -> the commits that approved it (None: before the range)
     ancestry: Callable[[], dict[str, tuple[str, ...]]] = dict  # the range's commits -> their parents (read when needed)
@@ -169,7 +173,8 @@ class RangeJudge:
         approved = {d.path: self.approved_before(d, step) for d in news if d.revision is not None}
         facts = ChangeFacts(renames=changes.renames, approved_digests=approved, protected=self.protected,
                             never_released=self.drafts_only(step, changes.gone) if changes.gone else frozenset(),
-                            added=frozenset(t.path for t in changes.touched if t.reference is None))
+                            added=frozenset(t.path for t in changes.touched if t.reference is None),
+                            allowed_signers=self.allowed_signers)
         return Context(head, self.today, base, facts)
 
     def _history(self, step: Step, changes: StepChanges, ctx: Context) -> ChangeFacts:
@@ -177,7 +182,7 @@ class RangeJudge:
         if step.sha is None and not step.being_made:  # an uncommitted state: no author or signature to judge
             return ctx.facts
         signed_by = self.signers.get(step.sha or "", frozenset())
-        signatures = tuple(Signature(t.path, i, step.sha, step.author_name, step.author_email, signed_by)
+        signatures = tuple(Signature(t.path, i, step.sha, step.author_name, step.author_email, signed_by, step.committed)
                            for t in changes.touched for i, _ in t.added_entries())
         docs = ctx.snapshot.by_path()
         authors = {s.path: self.content_authors(docs[s.path]) for s in signatures if s.path in docs}
@@ -212,6 +217,11 @@ def signed_by(root: Path, shas: Sequence[str], allowed_signers: bytes | None) ->
     return {sha: frozenset(p.strip().lower() for p in (who or "").split(",") if p.strip()) for sha, who in found.items()}
 
 
+def allowed_signers(reader: runner.BlobReader, rev: str, config: Config) -> AllowedSigners:
+    """The allowed-signers file `config` names, as commit `rev` holds it (the one in force for a change based there)."""
+    return signers_of(reader.read(f"{rev}:{config.signing.allowed_signers.removeprefix('./')}"))
+
+
 def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, current: Snapshot | None) -> list[Finding]:
     """The findings of every commit of doc_base..head, and of the uncommitted state when `current` is given.
 
@@ -227,6 +237,7 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, curr
                            ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"),
                            drafts_only=lambda step, gone: never_released(root, f"{step.sha}^" if step.sha else head, gone))
         judge.seed(ctx.base.documents if ctx.base is not None else ())
+        judge.allowed_signers = allowed_signers(blobs.reader, trust, config)
         steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
                  for step in map(Step.of, commits)]
         if config.signing.required:
@@ -254,6 +265,7 @@ def judge_commit_being_made(root: Path, config: Config, parents: Sequence[str], 
     per_parent = tuple(tuple(gitchanges.changed_files(root, p, gitchanges.INDEX, paths)) for p in parents)
     step = Step(None, author[0], author[1], per_parent, being_made=True)
     with Blobs(root) as blobs:
-        judge = RangeJudge(config, today, protected, drafts_only=lambda step, gone: never_released(root, parents[0], gone))
+        judge = RangeJudge(config, today, protected, drafts_only=lambda step, gone: never_released(root, parents[0], gone),
+                           allowed_signers=allowed_signers(blobs.reader, parents[0], config))
         judge.judge(step, step_changes(per_parent, config.documents_dir, guarded, blobs.load, blobs.load), last=True)
     return judge.findings

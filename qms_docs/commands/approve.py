@@ -12,8 +12,16 @@ Decisions:
   (`qms revise ID --effective DATE` sets it);
 - the whole command runs under the repository's edit lock and writes only if the file still holds
   what it read: two signers at once both land, one after the other, never one lost;
-- self-approval (QMS024) is judged from git history by the change rules, not here; being the
-  document's `owner` does not bar signing."""
+- `qms approve` refuses what the push would refuse: a self-approval (QMS024: the signer wrote content
+  of the revision, by a commit since the previous released revision, an uncommitted edit, or an
+  `authored` entry) is refused before anything is written, naming who may sign instead; being the
+  document's `owner` does not bar signing;
+- the entry is signed with the signer's SSH key (`sig`, SPEC 2) when `signing.required` with method
+  `entry`, or when `--sign` asks for it (an entry signature survives squash, rebase and cherry-pick
+  merges even where signing is not required); the key must be listed for the signer in the
+  allowed-signers file committed at HEAD, else nothing is written;
+- `--meaning authored` records the author's own entry (role `author`): it counts as authorship for
+  QMS024 (a squash merge keeps one commit author), never toward approval."""
 
 from __future__ import annotations
 
@@ -32,6 +40,7 @@ from qms_docs.model.snapshot import Snapshot
 from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Severity
 
+AUTHOR_ROLE = "author"  # the role an `authored` entry names: authorship needs no role in qms.yml
 VOIDED = ("QMS021", "QMS022")  # stale signatures: removed when the new one is added
 
 
@@ -119,6 +128,37 @@ def check_duplicate(doc: Document, email: str, role: str, meaning: Meaning) -> N
                            f"({meaning}); a signature is given once")
 
 
+def check_self_approval(root: Path, config: Config, doc: Document, doc_type: DocType, signer: tuple[str, str]) -> None:
+    """QMS024 before writing: refuse an approval by someone who wrote content of this revision."""
+    if doc_type.allow_self_approval or doc.revision is None:
+        return
+    email, role = signer[0].lower(), signer[1]
+    authors = revision_authors(root, doc)
+    if email not in authors:
+        return
+    others = [e for e in config.roles.get(role, ()) if e.lower() not in authors]
+    instead = f"ask {', '.join(others)} (who also hold{'s' * (len(others) == 1)} {role})" if others else \
+        f"no other holder of {role} is free of it: the quality manager must assign the role to someone else"
+    raise QmsError(f"{doc.path}: {signer[0]} wrote revision {doc.revision} of {doc.id} ({authors[email]}) and cannot "
+                   f"approve it (QMS024: type {doc_type.name} does not allow self-approval); {instead}")
+
+
+def revision_authors(root: Path, doc: Document) -> dict[str, str]:
+    """E-mail -> how they wrote the current revision: its commits since the previous released revision, and
+    `authored` entries (an uncommitted edit has no author yet: pre-commit judges whoever commits it)."""
+    from qms_docs.changes.past import revision_past
+    from qms_docs.changes.range import Blobs
+
+    with Blobs(root) as blobs:
+        committed = blobs.load(doc.path, f"HEAD:{doc.path}")
+        past = revision_past(root, "HEAD", doc.path, doc.revision or 0, blobs.load) if committed is not None else None
+    authors = {e: f"commit {sha[:12]}" for e, sha in (past.authors.items() if past is not None else ())}
+    for a in doc.approvals:
+        if a.meaning is Meaning.AUTHORED and a.revision == doc.revision and a.email:
+            authors.setdefault(a.email.lower(), "an `authored` entry")
+    return authors
+
+
 def check_effective_date(doc: Document, complete: bool) -> None:
     """The last required signature needs `effective_date`: it is part of what is signed."""
     if complete and doc.effective_date is None:
@@ -138,22 +178,28 @@ def entry(name: str, email: str, role: str, meaning: Meaning, now: dt.datetime, 
 
 
 def run(root: Path, doc_id: str, *, role: str | None, meaning: str, commit: bool, now: dt.datetime,
-        lang: str | None = None) -> str:
+        lang: str | None = None, sign: bool = False) -> str:
     """Append the signature (and set status approved when complete); optionally commit it. With
-    `lang`, sign the translation into that language (SPEC 8)."""
+    `lang`, sign the translation into that language (SPEC 8); with `sign` (or signing.required, method
+    entry), sign the entry with the signer's SSH key."""
     name, email = signer(root)
     with _documents.editing(root):
-        return _sign(root, (doc_id, lang), role, Meaning(meaning), commit, now, (name, email))
+        return _sign(root, (doc_id, lang), role, Meaning(meaning), (commit, sign), now, (name, email))
 
 
-def _sign(root: Path, wanted: tuple[str, str | None], role: str | None, how: Meaning, commit: bool, now: dt.datetime,
-          who: tuple[str, str]) -> str:
-    (name, email), (snap, doc) = who, _documents.find(root, *wanted)
+def _sign(root: Path, wanted: tuple[str, str | None], role: str | None, how: Meaning, flags: tuple[bool, bool],
+          now: dt.datetime, who: tuple[str, str]) -> str:
+    (name, email), (snap, doc), (commit, sign) = who, _documents.find(root, *wanted), flags
     revision = check_status(doc, snap.config)
     check_rules(snap, doc, now.date())
     doc_type = doc_type_of(snap.config, doc)
-    role = choose_role(snap.config, doc_type, doc, email, role, how)
+    if how is Meaning.AUTHORED:
+        role = AUTHOR_ROLE
+    else:
+        role = choose_role(snap.config, doc_type, doc, email, role, how)
     check_duplicate(doc, email, role, how)
+    if how is Meaning.APPROVED:
+        check_self_approval(root, snap.config, doc, doc_type, (email, role))
     signed = doc.signed_roles() | ({role} if how is Meaning.APPROVED else set())
     count = sum(1 for r in doc_type.approvers if r in signed)
     complete = count == len(doc_type.approvers)
@@ -162,15 +208,23 @@ def _sign(root: Path, wanted: tuple[str, str | None], role: str | None, how: Mea
         raise QmsError(f"{doc.path}: has changes that are not committed (or was never committed); commit them "
                        f"first as their author, then sign with --commit")
     kept = doc.current_approvals()
-    changes: dict[str, Any] = {"approvals": [*(dict(a.raw) for a in kept), entry(name, email, role, how, now, doc)]}
+    new = entry(name, email, role, how, now, doc)
+    if sign or snap.config.signing.by_entry:
+        from qms_docs.signatures.entry_signing import sign_entry
+
+        new["sig"] = sign_entry(root, doc.id or wanted[0], new, snap.config.signing)
+    changes: dict[str, Any] = {"approvals": [*(dict(a.raw) for a in kept), new]}
     if complete and doc.status is not Status.OBSOLETE:
         changes["status"] = str(Status.APPROVED)
     old = _documents.rewrite(root, doc, changes)
     status = changes.get("status", doc.status)
     note = _notes(doc, how, complete, len(doc.approvals) - len(kept))
     if commit:
-        note += f"; committed {_commit(root, doc, old, role, how, who, snap.config.signing.required)}"
-    label = "" if how is Meaning.APPROVED else ", meaning reviewed (not counted toward approval)"
+        signing = snap.config.signing
+        note += f"; committed {_commit(root, doc, old, role, how, who, signing.required and not signing.by_entry)}"
+    if "sig" in new:
+        note += "; entry signed with your SSH key"
+    label = "" if how is Meaning.APPROVED else f", meaning {how} (not counted toward approval)"
     return (f"signed {doc.id} revision {revision} as {role}{label} ({count} of {len(doc_type.approvers)} "
             f"required roles); status: {status}{note}")
 
@@ -185,7 +239,7 @@ def _notes(doc: Document, how: Meaning, complete: bool, dropped: int) -> str:
 def _commit(root: Path, doc: Document, old: bytes, role: str, how: Meaning,
             who: tuple[str, str], sign: bool) -> str:
     """Commit the signed file as the signer; on failure put the file back as it was."""
-    verb = "approve" if how is Meaning.APPROVED else "review"
+    verb = {Meaning.APPROVED: "approve", Meaning.REVIEWED: "review"}.get(how, "declare authorship of")
     message = f"{doc.id}{f' ({doc.language})' if doc.is_translation else ''}: {verb} revision {doc.revision} as {role}"
     try:
         oid = gitcommit.commit_file(root, doc.path, message, author=f"{who[0]} <{who[1]}>", sign=sign)

@@ -85,6 +85,7 @@ def _revision(r: dict[str, Any], doc_id: str) -> list[str]:
         state = "matches the content" if s["digest_matches"] else "DOES NOT MATCH the content (stale)"
         who = "the signer" if s["added_by_signer"] else f"{s['commit_author']} <{s['commit_email']}>, NOT the signer"
         lines.append(f"      {s['digest'] or 'no digest'} {state}; added in {s['commit'][:12]} by {who}")
+        lines.append(f"      proven by: {s['proof']}")
     return lines
 
 

@@ -13,10 +13,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from qms_docs.config import Signing
 from qms_docs.model import iso9001
 from qms_docs.model.document import Document
 from qms_docs.publishing.labels import ENGLISH as LABELS
 from qms_docs.publishing.selection import Entry, Publication
+from qms_docs.signatures.policy import proof
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
 UPCOMING = "upcoming.md"
@@ -94,14 +96,20 @@ def page_label(uri: str, today: dt.date) -> str:
 
 
 def control_block(doc: Document, commit: str, next_review: dt.date | None, link: Link, unissued: Unissued,
-                  superseded: bool = False) -> str:
-    """Id, title, revision, effective date, owner and the signatures of a published revision."""
+                  superseded: bool = False, signing: Signing | None = None) -> str:
+    """Id, title, revision, effective date, owner and the signatures of a published revision, and how each is
+    proven (a published revision is verified, so an entry signature on it is valid)."""
     signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19]) for a in doc.current_approvals()]
+                            (a.digest or "")[:19], breakable(proof(a, signing))) for a in doc.current_approvals()]
     state, css = (LABELS.superseded, "qms-badge--superseded") if superseded else (LABELS.effective, "")
     return _render("control_block.html", link, unissued, doc_id=doc.id or "", doc=doc, signatures=signatures,
                    doc_type=type_label(doc.type or ""), next_review=next_review, commit=commit, state=state,
                    state_css=css)
+
+
+def breakable(text: str, every: int = 12) -> Markup:
+    """Escaped text with a line-break opportunity every `every` characters (a key fingerprint has no space)."""
+    return Markup("<wbr>").join(html.escape(text[i:i + every]) for i in range(0, len(text), every))
 
 
 def revision_history(entry: Entry, href: Callable[[int], str | None] | None = None) -> str:
@@ -189,6 +197,7 @@ class Signature:
     meaning: str | None
     at: str
     digest: str
+    proof: str | Markup = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class Status(StrEnum):
 class Meaning(StrEnum):
     APPROVED = "approved"
     REVIEWED = "reviewed"
+    AUTHORED = "authored"  # the author's own entry: counts as authorship (QMS024), never toward approval
 
 
 _ZERO = dt.timedelta(0)

@@ -219,8 +219,21 @@ def _approval_lines(entries: Sequence[Mapping[str, Any]], nl: str) -> list[str]:
         if not isinstance(entry, Mapping) or not entry:
             raise Unwritable(f"approval {n} is not a mapping of fields")
         for i, (k, v) in enumerate(entry.items()):
-            out.append(f"{'  - ' if i == 0 else '    '}{_key(str(k))}: {render_scalar(v)}{nl}")
+            lead = f"{'  - ' if i == 0 else '    '}{_key(str(k))}:"
+            if _block_ok(v):  # an SSH signature (`sig`): a literal block scalar, one armour line per line
+                out.append(f"{lead} |{'' if v.endswith(chr(10)) else '-'}{nl}")
+                out += [f"      {line}{nl}" for line in v.rstrip("\n").split("\n")]
+            else:
+                out.append(f"{lead} {render_scalar(v)}{nl}")
     return out
+
+
+def _block_ok(value: Any) -> bool:
+    """Multi-line printable ASCII text whose lines neither start nor end with white space (armoured text)."""
+    if not isinstance(value, str) or "\n" not in value.rstrip("\n") or value.endswith("\n\n"):
+        return False
+    lines = value.rstrip("\n").split("\n")
+    return all(line and line == line.strip() and all(" " <= c <= "~" for c in line) for line in lines)
 
 
 def set_scalar(text: str, key: str, value: Any, *, path: str = "") -> str:

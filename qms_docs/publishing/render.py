@@ -284,7 +284,8 @@ class _Renderer:
 
         title = pages.page_title(entry)
         text = (front_matter(title) + _block(pages.print_notice(pages.document_label(entry), today))
-                + _block(pages.control_block(entry.doc, entry.commit.short, entry.next_review, link, self.unissued))
+                + _block(pages.control_block(entry.doc, entry.commit.short, entry.next_review, link, self.unissued,
+                                             signing=self.pub.config.signing))
                 + self.body.convert(uri, uri, entry.doc.body)
                 + "## " + markdown_text(LABELS.revision_history) + "\n\n"
                 + _block(pages.revision_history(entry, revision_href)))
@@ -296,7 +297,8 @@ class _Renderer:
         label = LABELS.document_label.format(id=entry.id, revision=doc.revision)
         text = (front_matter(title, hidden=True, template=SUPERSEDED_TEMPLATE) + _block(pages.print_notice(label, self.pub.today))
                 + _block(pages.superseded_notice(doc, old.until, entry.doc.revision, self.href(uri, entry.uri)))
-                + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True))
+                + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True,
+                                             signing=self.pub.config.signing))
                 + self.body.convert(entry.uri, uri, doc.body, files=False))
         return Page(uri, title, text, False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from qms_docs.config import Signing
 from qms_docs.gitio.log import Commit
 from qms_docs.model.document import Approval, Status
 from qms_docs.records.history import Revision
@@ -34,8 +35,9 @@ def signed_at(approval: Approval) -> str | None:
     return utc(at) if at is not None else (None if raw is None else str(raw))
 
 
-def signatures(revision: Revision) -> list[dict[str, Any]]:
-    """The signatures on the revision's last version, each with the commit that added it."""
+def signatures(revision: Revision, signing: Signing | None = None) -> list[dict[str, Any]]:
+    """The signatures on the revision's last version, each with the commit that added it and how it is proven
+    (`signing`: the qms.yml's signing settings, when known)."""
     _, last = revision.last
     first_seen = {_key(e.approval): e for e in signature_evidence(revision)}
     rows = []
@@ -50,6 +52,7 @@ def signatures(revision: Revision) -> list[dict[str, Any]]:
             "commit": commit.sha, "commit_author": commit.author_name, "commit_email": commit.author_email,
             "added_by_signer": policy.added_by_signer(approval, SignatureFacts(approval.index, commit.sha,
                                                                                commit.author_name, commit.author_email)),
+            "proof": policy.proof(approval, signing),
         })
     return rows
 

@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qms_docs.config import CONFIG_FILE, Config
+from qms_docs.gitio.log import Commit
 from qms_docs.model.document import Document, Status
 from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Revision, Version, group_revisions
 from qms_docs.records.provenance import LineageFacts, entry_key
-from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge
+from qms_docs.signatures.allowed_signers import AllowedSigners
+from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge, signers_of
 
 if TYPE_CHECKING:
     from qms_docs.records.cache import LineageCache
@@ -141,6 +143,21 @@ class Judge:
         self.history = history
         self.policies = policies
         self.cache = cache
+        self._allowed: dict[str, AllowedSigners] | None = None  # commit -> allowed-signers file in force
+
+    def allowed_signers(self, commit: Commit) -> AllowedSigners:
+        """The allowed-signers file in force at `commit` (for every commit of the history at once, on first use)."""
+        if self._allowed is None:
+            from qms_docs.signatures.in_force import signers_at
+
+            specs = {}
+            for c in self.history.commits:
+                config = self.policies.at(c)
+                if not isinstance(config, str):
+                    specs[c.sha] = f"{self.policies.base(c)}:{config.signing.allowed_signers.removeprefix('./')}"
+            self._allowed = signers_at(self.history.root, specs)
+        found = self._allowed.get(commit.sha)
+        return found if found is not None else signers_of(self.policies.allowed_signers(commit))
 
     def document(self, blob: str) -> Document | None:
         parsed = self.history.blob_document(blob)
@@ -206,17 +223,18 @@ class Judge:
             problems = self._type(doc, config) + self._reused(doc, version, approved)
             if not problems:
                 authors = facts.authors(position, doc)
-                sigs = {n: self._signature(n, v, signed) for n, v in added.items()}
+                sigs = {n: self._signature(n, v, signed, "sig" in doc.approvals[n].raw) for n, v in added.items()}
                 problems = judge(doc, RevisionFacts(config, sigs, frozenset(authors), authored_in=authors))
             judged.append(Judged(version, doc, tuple(problems), added, config))
             seen[version.blob] = judged[-1]
         return judged
 
-    def _signature(self, n: int, added: Version, signed: Mapping[str, frozenset[str]]) -> SignatureFacts:
+    def _signature(self, n: int, added: Version, signed: Mapping[str, frozenset[str]], entry_signed: bool) -> SignatureFacts:
         c = added.commit
         config = self.policies.at(c)
         return SignatureFacts(n, c.sha, c.author_name, c.author_email, signed.get(c.sha, frozenset()),
-                              None if isinstance(config, str) else config)
+                              None if isinstance(config, str) else config,
+                              self.allowed_signers(c) if entry_signed else None, c.committed)
 
     @staticmethod
     def _type(doc: Document, config: Config) -> list[Problem]:
@@ -249,7 +267,7 @@ class Judge:
             for a in doc.approvals:
                 commit = facts.adder(a, version).commit
                 config = self.policies.at(commit)
-                if not isinstance(config, str) and config.signing.required:
+                if not isinstance(config, str) and config.signing.required and config.signing.method == "commit":
                     groups.setdefault(self.policies.allowed_signers(commit), set()).add(commit.sha)
         found: dict[str, frozenset[str]] = {}
         for allowed, shas in groups.items():

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qms_docs.model.document import Document
 from qms_docs.model.snapshot import Snapshot
+from qms_docs.signatures.allowed_signers import AllowedSigners
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Signature:
     author_name: str
     author_email: str
     signed_by: frozenset[str] = frozenset()
+    added_at: dt.datetime | None = None  # the commit's committer date (an entry's `at` may not be later)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ChangeFacts:
     approved_digests: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # ^ new path -> the digests its current revision number was approved with before this change (QMS010)
     never_released: frozenset[str] = frozenset()  # base paths of deleted documents no commit ever released (QMS012)
+    allowed_signers: AllowedSigners | None = None  # the base's allowed-signers file: judges entry signatures (QMS025)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""QMS024-QMS025: a signature is added by its signer, who did not write what they sign.
+"""QMS024-QMS025: a signature is added (or entry-signed) by its signer, who did not write what they sign.
 
 The facts come from history (`ChangeFacts.signatures`: the commit that added each new approval entry;
 `ChangeFacts.content_authors`: who wrote the signed revision); `qms_docs.signatures.policy` judges
@@ -20,7 +20,7 @@ def _problems(ctx: Context, code: str) -> Iterator[Hit]:
     by_path: dict[str, dict[int, SignatureFacts]] = {}
     for s in ctx.facts.signatures:
         by_path.setdefault(s.path, {})[s.index] = SignatureFacts(s.index, s.commit, s.author_name, s.author_email,
-                                                                 s.signed_by)
+                                                                 s.signed_by, added_at=s.added_at)
     docs = ctx.snapshot.by_path()
     for path, signatures in by_path.items():
         doc = docs.get(path)
@@ -28,7 +28,8 @@ def _problems(ctx: Context, code: str) -> Iterator[Hit]:
             continue
         wrote = ctx.facts.content_authors.get(path, {})
         facts = RevisionFacts(ctx.config, signatures, frozenset(wrote),
-                              authored_in={email: sha or "" for email, sha in wrote.items()})
+                              authored_in={email: sha or "" for email, sha in wrote.items()},
+                              signers=ctx.facts.allowed_signers)
         yield from (Hit(path, p.line, p.message) for p in judge(doc, facts) if p.code == code)
 
 

@@ -2,15 +2,26 @@
 
 Pure: judges a Document against facts gathered elsewhere (the qms.yml in force, and from history who
 added each entry and who wrote the content). QMS020-QMS023 need only the document and the config;
-QMS024 needs `authors`, QMS025 needs `signatures`."""
+QMS024 needs `authors`, QMS025 needs `signatures`.
+
+Entry signatures (SPEC 2 `sig`): an entry that carries `sig` is proven by it alone, whatever commit carries
+it, when it verifies against the allowed-signers file in force where it was added (`SignatureFacts.signers`,
+else `RevisionFacts.signers`), its key valid at the entry's `at`, and that `at` no later than the commit
+that added it (`added_at`; for an uncommitted entry, now): an invalid `sig` is QMS025 whatever the method.
+With `signing.required` and `method: entry` an entry without `sig` is QMS025 too. An `authored` entry
+names an author of the revision (QMS024: squash merges keep one commit author), never an approval."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from qms_docs.config import Config, DocType
+from qms_docs.config import Config, DocType, Signing
 from qms_docs.model.document import Approval, Document, Meaning, Status
+from qms_docs.signatures.allowed_signers import AllowedSigners, parse_allowed_signers
+from qms_docs.signatures.sshsig import Verdict, verify_entry
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,8 @@ class SignatureFacts:
     author_email: str
     signed_by: frozenset[str] = frozenset()  # lower-case principals of a valid SSH signature of that commit
     config: Config | None = None  # qms.yml in force where the entry was added (None: RevisionFacts.config)
+    signers: AllowedSigners | None = None  # allowed-signers file in force there (None: RevisionFacts.signers)
+    added_at: dt.datetime | None = None  # committer date of `commit` (None: now, for an uncommitted entry)
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class RevisionFacts:
     authors: frozenset[str] | None = None  # lower-case e-mails of everyone who wrote the revision; None: not judged
     judge_provenance_of: frozenset[int] | None = None  # only these indexes get QMS024/QMS025 (None: all)
     authored_in: Mapping[str, str] | None = None  # optional: author e-mail -> a commit they wrote ("" = being made)
+    signers: AllowedSigners | None = None  # allowed-signers file in force (None: entry signatures not judged)
+    now: dt.datetime | None = None  # the latest `at` an uncommitted entry may carry (None: the clock's now)
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,7 @@ def other_revision(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
 def without_role(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
     """QMS023: the signer does not hold the role signed for, per the qms.yml in force where the entry was added."""
     for n, a in enumerate(doc.approvals):
-        if not (a.role and a.email):
+        if not (a.role and a.email) or a.meaning is Meaning.AUTHORED:  # authorship needs no role
             continue
         config = _config_of(n, facts)
         if a.role not in config.roles:
@@ -128,42 +143,125 @@ def without_role(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
 
 
 def self_approval(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
-    """QMS024: an `approved` signer wrote content of the revision they sign."""
+    """QMS024: an `approved` signer wrote content of the revision they sign (commit authors, and `authored` entries)."""
     doc_type = _doc_type(doc, facts)
-    if facts.authors is None or doc_type is None or doc_type.allow_self_approval:
+    if doc_type is None or doc_type.allow_self_approval:
         return
+    declared = {(a.email or "").lower() for a in doc.approvals
+                if a.meaning is Meaning.AUTHORED and a.revision == doc.revision and a.email}
+    if facts.authors is None and not declared:
+        return
+    authors = (facts.authors or frozenset()) | declared
     for n, a in _judged(doc, facts):
         email = (a.email or "").lower()
-        if a.meaning is Meaning.APPROVED and a.revision == doc.revision and email in facts.authors:
+        if a.meaning is Meaning.APPROVED and a.revision == doc.revision and email in authors:
             where = (facts.authored_in or {}).get(email)
             commit = "" if where is None else f" ({f'commit {where[:12]}' if where else 'the commit being made'})"
+            if where is None and email in declared:
+                commit = " (an `authored` entry)"
             yield Problem("QMS024", n, a.line,
                           f"{who(n, a)}: {a.email} wrote revision {doc.revision}{commit} and cannot approve it; "
                           f"type {doc_type.name} does not allow self-approval")
 
 
 def forged(doc: Document, facts: RevisionFacts) -> Iterator[Problem]:
-    """QMS025: the commit that added an entry was not made (or, with signing.required, signed) by the signer."""
+    """QMS025: an entry's `sig` does not verify, or (without one) the commit that added it was not made (or,
+    with signing.required, signed) by the signer."""
     for n, a in _judged(doc, facts):
         s = (facts.signatures or {}).get(n)
+        signing = (s.config if s is not None and s.config is not None else facts.config).signing
+        if "sig" in a.raw:
+            verdict = entry_verdict(doc, n, facts)
+            if verdict is not None and not verdict.valid:
+                yield Problem("QMS025", n, a.line_of("sig"),
+                              f"{who(n, a)}: its entry signature (sig) does not count: {verdict.reason}")
+            if verdict is not None:
+                continue  # a valid entry signature proves the signer, whatever commit carries it
+        elif signing.by_entry and (s is not None or facts.signatures is None):
+            yield Problem("QMS025", n, a.line,
+                          f"{who(n, a)}: has no entry signature (sig); signing.required with method entry: the "
+                          f"signer signs with `qms approve {doc.id or 'ID'}` and an SSH key listed for "
+                          f"{a.email or 'them'} in {signing.allowed_signers}")
+            continue
         if s is None:
             continue
-        email = (a.email or "").lower()
-        commit = f"commit {s.commit[:12]}" if s.commit else "the commit being made"
-        signing = (s.config or facts.config).signing
-        if not s.author_email:
-            yield Problem("QMS025", n, a.line,
-                          f"{who(n, a)}: no commit of the signer added this entry (it appeared in a merge); "
-                          f"the signer must add it in a commit of their own")
-        elif not added_by_signer(a, s):
-            yield Problem("QMS025", n, a.line,
-                          f"{who(n, a)}: added by {commit} authored by {s.author_name} <{s.author_email}>, not by the "
-                          f"signer {a.email}; only the signer may add their signature "
-                          f"(`qms approve {doc.id or 'ID'} --commit`, as the signer)")
-        elif signing.required and s.commit and email not in s.signed_by:
-            yield Problem("QMS025", n, a.line,
-                          f"{who(n, a)}: {commit} is not signed by a key listed for {a.email} in "
-                          f"{signing.allowed_signers} (signing.required)")
+        yield from _commit_proof(doc, n, a, s, signing)
+
+
+def _commit_proof(doc: Document, n: int, a: Approval, s: SignatureFacts, signing: Signing) -> Iterator[Problem]:
+    email = (a.email or "").lower()
+    commit = f"commit {s.commit[:12]}" if s.commit else "the commit being made"
+    if not s.author_email:
+        yield Problem("QMS025", n, a.line,
+                      f"{who(n, a)}: no commit of the signer added this entry (it appeared in a merge); "
+                      f"the signer must add it in a commit of their own, or sign the entry (sig)")
+    elif not added_by_signer(a, s):
+        yield Problem("QMS025", n, a.line,
+                      f"{who(n, a)}: added by {commit} authored by {s.author_name} <{s.author_email}>, not by the "
+                      f"signer {a.email}; only the signer may add their signature "
+                      f"(`qms approve {doc.id or 'ID'} --commit`, as the signer)")
+    elif signing.required and s.commit and email not in s.signed_by:
+        yield Problem("QMS025", n, a.line,
+                      f"{who(n, a)}: {commit} is not signed by a key listed for {a.email} in "
+                      f"{signing.allowed_signers} (signing.required)")
+
+
+def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None:
+    """The verdict on entry n's `sig`; None when it has none or no allowed-signers file is known to judge it."""
+    a = doc.approvals[n]
+    if "sig" not in a.raw:
+        return None
+    s = (facts.signatures or {}).get(n)
+    signers = s.signers if s is not None and s.signers is not None else facts.signers
+    if signers is None:
+        return None
+    items = _entry_items(a)
+    try:
+        verdict = _verify(doc.id or "", items, signers)
+    except TypeError:  # an unhashable (hostile) field value: verified without the cache
+        verdict = verify_entry(doc.id or "", dict(items), signers)
+    latest = s.added_at if s is not None and s.commit else None
+    if latest is None and (s is None or not s.commit):
+        latest = facts.now or dt.datetime.now(dt.UTC)
+    if verdict.valid and a.at is not None and latest is not None and a.at > latest:
+        what = f"commit {s.commit[:12]} that added it" if s is not None and s.commit else "now"
+        return Verdict(False, fingerprint=verdict.fingerprint,
+                       reason=f"it is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, later than {what} "
+                              f"({latest.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ})")
+    return verdict
+
+
+def _entry_items(a: Approval) -> tuple[tuple[str, object], ...]:
+    return tuple((k, a.raw[k]) for k in ("revision", "digest", "role", "meaning", "at", "email", "sig") if k in a.raw)
+
+
+@lru_cache(maxsize=65536)
+def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: AllowedSigners) -> Verdict:
+    """One verification per distinct entry and allowed-signers file (a history shows the same entry many times)."""
+    return verify_entry(doc_id, dict(items), signers)
+
+
+def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = False) -> str:
+    """How the entry's signer is proven, in labels.py wording: its entry signature (with the key's fingerprint),
+    a signed commit (signing.required with method commit, or a verified commit signature), or the commit author."""
+    from qms_docs.publishing.labels import ENGLISH
+    from qms_docs.signatures.sshsig import MalformedSignature, parse_armored
+
+    armored = a.raw.get("sig")
+    if isinstance(armored, str):
+        try:
+            return ENGLISH.proof_entry.format(fingerprint=parse_armored(armored).key.fingerprint)
+        except MalformedSignature:
+            pass
+    if commit_signed or (signing is not None and signing.required and signing.method == "commit"):
+        return ENGLISH.proof_commit
+    return ENGLISH.proof_author
+
+
+@lru_cache(maxsize=256)
+def signers_of(data: bytes | None) -> AllowedSigners:
+    """The allowed-signers file's content, parsed once per content (an absent file admits nobody)."""
+    return parse_allowed_signers((data or b"").decode("utf-8", errors="replace"))
 
 
 def _judged(doc: Document, facts: RevisionFacts) -> Iterator[tuple[int, Approval]]:

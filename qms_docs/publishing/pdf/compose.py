@@ -156,7 +156,8 @@ class Composer:
         body = Markup(self.md.convert(entry.doc.body))  # noqa: S704 (QmsMarkdown shows raw HTML as text)
         state = state_of(entry, self.today, self.imprint.as_of, self.imprint.today)
         control = _unique(pages.control_block(entry.doc, entry.commit.short, entry.next_review, self.link,
-                                              self.unissued, superseded=state is State.SUPERSEDED),
+                                              self.unissued, superseded=state is State.SUPERSEDED,
+                                              signing=self.pub.config.signing),
                           "qms-control", entry.id)
         history = _unique(pages.revision_history(entry), "qms-revision-history", entry.id)
         return Sheet(entry, state, anchor(entry.id), control, body, history)

@@ -1,0 +1,26 @@
+"""The allowed-signers file in force at many commits at once: one `cat-file --batch-check` for all of them,
+each distinct file read and parsed once (a history has thousands of commits and a handful of files)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from qms_docs.gitio import runner
+from qms_docs.signatures.allowed_signers import AllowedSigners
+from qms_docs.signatures.policy import signers_of
+
+
+def signers_at(root: Path, specs: Mapping[str, str]) -> dict[str, AllowedSigners]:
+    """Commit sha -> the allowed-signers file at `REV:PATH` spec given for it (empty when absent)."""
+    shas = list(specs)
+    if not shas:
+        return {}
+    out = runner.git(root, "cat-file", "--batch-check", input=("\n".join(specs[s] for s in shas) + "\n").encode())
+    oids = [fields[0] if len(fields) == 3 and fields[1] == "blob" else None  # "<oid> blob <size>", or "... missing"
+            for fields in (line.split() for line in out.decode("utf-8", "replace").splitlines())]
+    parsed: dict[str | None, AllowedSigners] = {None: signers_of(None)}
+    with runner.BlobReader(root) as reader:
+        for oid in dict.fromkeys(o for o in oids if o is not None):
+            parsed[oid] = signers_of(reader.read(oid))
+    return {sha: parsed[oid] for sha, oid in zip(shas, oids, strict=False)}
