@@ -1,3 +1,3 @@
 """qms-docs: Git-native document control for ISO 9001 quality management systems."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -203,7 +203,8 @@ def show(doc_id: str, revision: int | None, lang: str | None, repo: Path | None)
     """Print a document as it was at a revision."""
     from qms_docs.commands import show as command
 
-    click.get_binary_stream("stdout").write(command.run(_root(repo), doc_id, revision, lang))
+    sys.stdout.buffer.write(command.run(_root(repo), doc_id, revision, lang))  # bytes as committed
+    sys.stdout.buffer.flush()
 
 
 @cli.command()
@@ -302,7 +303,7 @@ def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:
     """Entry points that the hook shims call."""
     from qms_docs.hooks import run as command
 
-    code, text = command(name, list(args), repo, click.get_binary_stream("stdin"))
+    code, text = command(name, list(args), repo, sys.stdin.buffer)
     _emit(text, err=True)  # git shows a hook's stderr; pre-push stdout would mix with git's own output
     sys.exit(code)
 
