@@ -14,7 +14,8 @@ def _commit(repo: Path, name: str, text: str) -> None:
     git(repo, "commit", "-q", "-m", name)
 
 
-def test_a_merge_lists_its_changes_against_each_parent(tmp_path: Path) -> None:
+def _diverged(tmp_path: Path) -> Path:
+    """main and side, each with a commit of its own since they parted."""
     repo = tmp_path / "r"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -25,6 +26,11 @@ def test_a_merge_lists_its_changes_against_each_parent(tmp_path: Path) -> None:
     _commit(repo, "b", "b\n")
     git(repo, "checkout", "-q", "main")
     _commit(repo, "c", "c\n")
+    return repo
+
+
+def test_a_merge_lists_its_changes_against_each_parent(tmp_path: Path) -> None:
+    repo = _diverged(tmp_path)
     # a merge that also writes content of its own (as `git merge --no-commit` allows)
     git(repo, "merge", "-q", "--no-commit", "side")
     (repo / "a").write_text("written in the merge\n", encoding="utf-8")
@@ -42,16 +48,7 @@ def test_a_merge_lists_its_changes_against_each_parent(tmp_path: Path) -> None:
 
 
 def test_a_parent_with_no_difference_still_gets_its_place(tmp_path: Path) -> None:
-    repo = tmp_path / "r"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "T")
-    git(repo, "config", "user.email", "t@x.example")
-    _commit(repo, "a", "a\n")
-    git(repo, "checkout", "-q", "-b", "side")
-    _commit(repo, "b", "b\n")
-    git(repo, "checkout", "-q", "main")
-    _commit(repo, "c", "c\n")
+    repo = _diverged(tmp_path)
     git(repo, "merge", "-q", "--no-edit", "side")
     merge = gitlog.log(repo, ["HEAD"], ["b"], merges=True)[-1]
     assert [[c.path for c in diff] for diff in merge.parent_changes] == [["b"], []]
