@@ -35,7 +35,9 @@ def _limited(size: int) -> None:
 
 
 def _qms_limited(repo: Path, size: int, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # Not measured by coverage: the size limit would stop coverage writing its own data file too.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
     return subprocess.run([sys.executable, "-m", "qms_docs", *args, "--repo", str(repo)], env=env,
                           capture_output=True, text=True, preexec_fn=lambda: _limited(size))
 
