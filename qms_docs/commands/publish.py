@@ -15,10 +15,10 @@ CONFIG_FILE = "mkdocs.yml"
 
 
 class _Collect(logging.Handler):
-    """Keeps MkDocs' warnings and errors, so they reach the user once, as our own message."""
+    """Keeps what MkDocs and the qms plugin say (notes, warnings, errors), so it reaches the user once, as our own message."""
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.INFO)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -26,6 +26,12 @@ class _Collect(logging.Handler):
 
     def lines(self, level: int) -> list[str]:
         return [r.getMessage() for r in self.records if r.levelno >= level]
+
+    def notes(self) -> list[str]:
+        """What the qms plugin held back and why (its INFO lines, which `mkdocs build` shows too)."""
+        lines = [r.getMessage().removeprefix("qms: ") for r in self.records
+                 if r.levelno == logging.INFO and r.name.endswith("plugins.qms")]
+        return [line for line in lines if not line.startswith("publishing ")]  # the count is said last
 
 
 def run(root: Path, site_dir: Path | None) -> str:
@@ -48,22 +54,25 @@ def run(root: Path, site_dir: Path | None) -> str:
         finally:
             cfg.plugins.on_shutdown()
     count = getattr(cfg.plugins["qms"], "published", 0)
+    held = "".join(f"held back: {line}\n" for line in collect.notes())
     warnings = "".join(f"warning: {line}\n" for line in collect.lines(logging.WARNING))
-    return f"{warnings}published {count} documents to {cfg.site_dir}"
+    return f"{held}{warnings}published {count} documents to {cfg.site_dir}"
 
 
 @contextlib.contextmanager
 def _collected() -> Iterator[_Collect]:
     """MkDocs' warnings and errors go to the returned handler instead of the terminal."""
     logger = logging.getLogger("mkdocs")
-    collect, propagate = _Collect(), logger.propagate
+    collect, propagate, level = _Collect(), logger.propagate, logger.level
     logger.addHandler(collect)
     logger.propagate = False
+    logger.setLevel(logging.INFO)  # the plugin says at INFO what it held back, as `mkdocs build` shows it
     try:
         yield collect
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
+        logger.setLevel(level)
 
 
 def load(root: Path, site_dir: Path | None = None, collect: _Collect | None = None) -> Any:
