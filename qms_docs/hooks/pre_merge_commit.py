@@ -13,16 +13,14 @@ from qms_docs.clock import today
 from qms_docs.gitio import runner
 from qms_docs.gitio import snapshots as snapshot
 from qms_docs.hooks.verdict import verdict
-from qms_docs.rules import STATIC_RULES, engine
+from qms_docs.rules import STATIC_RULES, engine, frontmatter
 from qms_docs.rules.base import Context
-
-CODES = ("QMS004",)
 
 
 def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:
     root = runner.find_root(repo)
     merged = snapshot.from_index(root)
-    findings = engine.run(Context(merged, today()), [r for r in STATIC_RULES if r.code in CODES])
+    findings = engine.run(Context(merged, today()), [r for r in STATIC_RULES if r.check is frontmatter.duplicate_id])
     code, text = verdict("pre-merge-commit", findings, "merge refused")
     hint = "renumber one of the documents (`git mv` and its `id:`), then `git commit`\n" if code else ""
     return code, text + hint
