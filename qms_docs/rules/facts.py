@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qms_docs.model.document import Document
 from qms_docs.model.snapshot import Snapshot
-from qms_docs.signatures.allowed_signers import AllowedSigners
+
+if TYPE_CHECKING:
+    from qms_docs.signatures.allowed_signers import AllowedSigners
 
 
 @dataclass(frozen=True)

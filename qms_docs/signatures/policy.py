@@ -17,11 +17,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from qms_docs.config import Config, DocType, Signing
 from qms_docs.model.document import Approval, Document, Meaning, Status
-from qms_docs.signatures.allowed_signers import AllowedSigners, parse_allowed_signers
-from qms_docs.signatures.sshsig import Verdict, verify_entry
+
+if TYPE_CHECKING:  # the SSHSIG modules load only when an entry carries a signature (not on `qms check`'s path)
+    from qms_docs.signatures.allowed_signers import AllowedSigners
+    from qms_docs.signatures.sshsig import Verdict
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,8 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     signers = s.signers if s is not None and s.signers is not None else facts.signers
     if signers is None:
         return None
+    from qms_docs.signatures.sshsig import Verdict, verify_entry
+
     items = _entry_items(a)
     try:
         verdict = _verify(doc.id or "", items, signers)
@@ -238,6 +243,8 @@ def _entry_items(a: Approval) -> tuple[tuple[str, object], ...]:
 @lru_cache(maxsize=65536)
 def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: AllowedSigners) -> Verdict:
     """One verification per distinct entry and allowed-signers file (a history shows the same entry many times)."""
+    from qms_docs.signatures.sshsig import verify_entry
+
     return verify_entry(doc_id, dict(items), signers)
 
 
@@ -261,6 +268,8 @@ def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = Fal
 @lru_cache(maxsize=256)
 def signers_of(data: bytes | None) -> AllowedSigners:
     """The allowed-signers file's content, parsed once per content (an absent file admits nobody)."""
+    from qms_docs.signatures.allowed_signers import parse_allowed_signers
+
     return parse_allowed_signers((data or b"").decode("utf-8", errors="replace"))
 
 
