@@ -50,10 +50,6 @@ def git_path(root: Path, name: str) -> Path:
     return root / git_text(root, "rev-parse", "--git-path", name).strip()
 
 
-def is_bare(root: Path) -> bool:
-    return git_text(root, "rev-parse", "--is-bare-repository").strip() == "true"
-
-
 def resolve(root: Path, rev: str) -> str | None:
     """The commit id `rev` names, or None when it names nothing (e.g. an unborn HEAD)."""
     out = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)

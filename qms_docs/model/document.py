@@ -30,7 +30,6 @@ class Meaning(StrEnum):
 _ZERO = dt.timedelta(0)
 _STATUSES = {s.value: s for s in Status}
 _MEANINGS = {m.value: m for m in Meaning}
-APPROVAL_FIELDS = ("name", "email", "role", "meaning", "at", "revision", "digest")
 LANGUAGE_SEPARATOR = "@"  # a translation's key: "QP-002@nb" (the source's key is its id)
 
 

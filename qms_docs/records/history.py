@@ -221,9 +221,5 @@ class History:
                 ids.setdefault(doc_id, []).append(key)
         return ids
 
-    def lineage_of(self, path: str) -> str | None:
-        """The lineage whose newest version lives at `path`."""
-        return next((k for k, v in self.lineages.items() if v and v[-1].path == path), None)
-
     def __iter__(self) -> Iterator[str]:
         return iter(self.lineages)
