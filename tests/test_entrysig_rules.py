@@ -10,11 +10,11 @@ import pytest
 
 from qms_docs.config import parse_config
 from qms_docs.model.frontmatter import parse
-from qms_docs.signatures.policy import RevisionFacts, SignatureFacts, judge, proof, signers_of
+from qms_docs.signatures.policy import RevisionFacts, SignatureFacts, judge, proof, proven_by, signers_of
 from qms_docs.signatures.statement import statement_of
 from tests.builders import QMS_YML, commit, doc_path, git, make_document
 from tests.entrysig_support import ENTRY_YML, JANE, OMAR, SAM, allowed_signers, approve, commit_all, draft, make_keys, public
-from tests.sshsig_support import needs_ssh_keygen, ssh_sign
+from tests.sshsig_support import needs_ssh_keygen, public_key, ssh_sign
 
 pytestmark = needs_ssh_keygen
 QP1 = doc_path("QP-001")
@@ -39,19 +39,22 @@ def signed_doc(keys: dict[str, Path], *, at: dt.datetime = AT, key: str = "jane"
     return text.replace("\n---\n#", "\n" + block.rstrip("\n") + "\n---\n#", 1)
 
 
-def problems(text: str, keys: dict[str, Path], added_at: dt.datetime | None = None) -> list[str]:
-    doc = parse(text.encode(), QP1)
+def facts_of(keys: dict[str, Path], added_at: dt.datetime | None = None) -> RevisionFacts:
     signers = signers_of(allowed_signers(keys).encode())
-    facts = RevisionFacts(CONFIG.__class__(**{**CONFIG.__dict__, "types": {
+    return RevisionFacts(CONFIG.__class__(**{**CONFIG.__dict__, "types": {
         "procedure": CONFIG.types["procedure"].__class__("procedure", "QP", ("quality-manager",))}}),
         {0: SignatureFacts(0, "c" * 40, SAM[0], SAM[1], added_at=added_at or AT + dt.timedelta(hours=1))},
         frozenset({SAM[1]}), signers=signers)
-    return [f"{p.code} {p.message}" for p in judge(doc, facts)]
+
+
+def problems(text: str, keys: dict[str, Path], added_at: dt.datetime | None = None) -> list[str]:
+    return [f"{p.code} {p.message}" for p in judge(parse(text.encode(), QP1), facts_of(keys, added_at))]
 
 
 def test_a_valid_sig_proves_the_signer_whoever_committed_it(keys: dict[str, Path]) -> None:
     assert problems(signed_doc(keys), keys) == []
-    assert proof(parse(signed_doc(keys).encode(), QP1).approvals[0]).startswith("entry signature (SHA256:")
+    proven = proof(proven_by(parse(signed_doc(keys).encode(), QP1), 0, facts_of(keys)))
+    assert proven == f"entry signature, key {public_key(keys['jane']).fingerprint}"
 
 
 @pytest.mark.parametrize(("change", "why"), [

@@ -105,7 +105,8 @@ def test_the_revision_history_table_lists_each_effective_revision(built: tuple[P
     assert history
     rows = re.findall(r"<tr><td>(?:<a href=\"[^\"]+\">)?(\d+)(?:</a>)?</td><td>([\d-]+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
                       history.group(0))
-    signers = "Jane Doe (quality-manager); Omar Haddad (process-owner)"
+    proof = '<br><small class="qms-proof" title="Proven by">commit author only</small>'
+    signers = f"Jane Doe (quality-manager){proof}; Omar Haddad (process-owner){proof}"
     assert rows == [("2", "2026-06-01", "Added supplier scorecards.", signers),
                     ("1", "2026-03-01", "Initial issue", signers)]
 

@@ -9,6 +9,7 @@ from typing import Any
 from qms_docs.gitio import log as gitlog
 from qms_docs.model.document import document_key, split_key
 from qms_docs.records import evidence
+from qms_docs.records.configs import Policies
 from qms_docs.records.trail import Trail, open_trail
 
 
@@ -18,7 +19,9 @@ def collect(trail: Trail) -> dict[str, Any]:
     versions = trail.versions()
     shas = list(dict.fromkeys(v.commit.sha for v in versions))
     subjects = {sha: evidence.subject(m) for sha, m in gitlog.messages(trail.history.root, shas).items()}
-    records = [evidence.revision_record(r, subjects) for r in revisions]
+    with Policies(trail.history.root) as policies:
+        signed = evidence.signatures(trail.history.root, revisions, policies)
+    records = [evidence.revision_record(r, subjects, s) for r, s in zip(revisions, signed, strict=True)]
     last = versions[-1] if versions else None
     deleted = evidence.commit_record(last.commit, subjects) if last is not None and last.blob is None else None
     current = records[-1] if records else {}

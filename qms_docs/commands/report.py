@@ -37,22 +37,27 @@ def last_approved(revisions: list[Revision]) -> tuple[Revision | None, Revision 
     return None, revisions[-1] if revisions else None
 
 
-def document_evidence(history: History, revisions: dict[str, list[Revision]]) -> list[dict[str, Any]]:
-    """Per document at HEAD: the signatures of its newest approved revision and the commits that added them."""
-    rows = []
+def document_evidence(history: History, revisions: dict[str, list[Revision]], policies: Policies) -> list[dict[str, Any]]:
+    """Per document at HEAD: the signatures of its newest approved revision, the commits that added them and how
+    each is proven (`policies`: the qms.yml in force, as `verify` trusted it)."""
+    rows: list[dict[str, Any]] = []
+    approved: list[Revision | None] = []
     for key, versions in history.lineages.items():
         if not versions or versions[-1].blob is None or not revisions.get(key):
             continue
-        approved, current = last_approved(revisions[key])
-        latest = (approved or current)
+        last, current = last_approved(revisions[key])
+        latest = (last or current)
         assert latest is not None
         _, doc = latest.last
         _, now = revisions[key][-1].last
         pending = f"current state: revision {current.number}, {now.meta.get('status')}" if current else ""
         rows.append({"id": now.key or key, "title": now.title, "path": versions[-1].path,
-                     "revision": approved.number if approved else None, "status": doc.meta.get("status"),
-                     "effective_date": doc.effective_date, "pending": pending,
-                     "signatures": evidence.signatures(approved) if approved else []})
+                     "revision": last.number if last else None, "status": doc.meta.get("status"),
+                     "effective_date": doc.effective_date, "pending": pending, "signatures": []})
+        approved.append(last)
+    signed = [(row, r) for row, r in zip(rows, approved, strict=True) if r is not None]
+    for (row, _), found in zip(signed, evidence.signatures(history.root, [r for _, r in signed], policies), strict=True):
+        row["signatures"] = found
     return sorted(rows, key=lambda r: (r["id"], r["path"]))
 
 
@@ -99,7 +104,7 @@ def run(root: Path, since: dt.date | None, out: Path, today: dt.date) -> str:
         bar.update(task, description="Verifying signatures")
         outcome = verify(history, revisions, policies, head)
         bar.update(task, description="Collecting evidence")
-        docs = document_evidence(history, revisions)
+        docs = document_evidence(history, revisions, policies)
         period = changes_since(history, revisions, since)
         shas = list(dict.fromkeys([r["sha"] for r in period]))
         found = subjects(root, shas)

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from qms_docs.config import Signing
 from qms_docs.model import iso9001
-from qms_docs.model.document import Document
+from qms_docs.model.document import Approval, Document
 from qms_docs.publishing.labels import ENGLISH as LABELS
 from qms_docs.publishing.selection import Entry, Publication
-from qms_docs.signatures.policy import proof
+from qms_docs.signatures.policy import Proof, proof
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
 UPCOMING = "upcoming.md"
@@ -96,27 +95,38 @@ def page_label(uri: str, today: dt.date) -> str:
 
 
 def control_block(doc: Document, commit: str, next_review: dt.date | None, link: Link, unissued: Unissued,
-                  superseded: bool = False, signing: Signing | None = None) -> str:
+                  superseded: bool = False, proofs: Sequence[Proof] = ()) -> str:
     """Id, title, revision, effective date, owner and the signatures of a published revision, and how each is
-    proven (a published revision is verified, so an entry signature on it is valid)."""
+    proven (`proofs`, by entry index: Publication.proofs_of)."""
     signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19], breakable(proof(a, signing))) for a in doc.current_approvals()]
+                            (a.digest or "")[:19], proof_text(proofs, a)) for a in doc.current_approvals()]
     state, css = (LABELS.superseded, "qms-badge--superseded") if superseded else (LABELS.effective, "")
     return _render("control_block.html", link, unissued, doc_id=doc.id or "", doc=doc, signatures=signatures,
                    doc_type=type_label(doc.type or ""), next_review=next_review, commit=commit, state=state,
                    state_css=css)
 
 
+def proof_text(proofs: Sequence[Proof], a: Approval) -> Markup:
+    """How entry `a` is proven, in the one wording (signatures.policy.proof), breakable; empty when not known."""
+    return breakable(proof(proofs[a.index])) if a.index < len(proofs) else Markup("")
+
+
 def breakable(text: str, every: int = 12) -> Markup:
-    """Escaped text with a line-break opportunity every `every` characters (a key fingerprint has no space)."""
-    return Markup("<wbr>").join(html.escape(text[i:i + every]) for i in range(0, len(text), every))
+    """Escaped text with a line-break opportunity every `every` characters inside a longer word (a key
+    fingerprint has no space)."""
+    return Markup(" ").join(Markup("<wbr>").join(html.escape(word[i:i + every]) for i in range(0, len(word), every))
+                            for word in text.split(" "))
 
 
-def revision_history(entry: Entry, href: Callable[[int], str | None] | None = None) -> str:
-    """Every revision of the document that became effective, newest first; `href` links a revision's page."""
+def revision_history(entry: Entry, href: Callable[[int], str | None] | None = None,
+                     proofs: Mapping[tuple[str, int], Sequence[Proof]] | None = None) -> str:
+    """Every revision of the document that became effective, newest first; `href` links a revision's page;
+    `proofs` says how each signer is proven (Publication.proofs)."""
+    proven = proofs or {}
     rows = [HistoryRow(row.revision, row.effective_date,
                        row.change_summary or (LABELS.initial_issue if row.revision == 1 else ""),
-                       "; ".join(f"{a.name} ({a.role})" for a in row.signatures if a.name),
+                       tuple(Signer(a.name, a.role, proof_text(proven.get((entry.doc.key or "", row.revision), ()), a))
+                             for a in row.signatures if a.name),
                        href(row.revision) if href else None)
             for row in entry.history]
     return _render("revision_history.html", rows=rows)
@@ -201,11 +211,18 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Signer:
+    name: str
+    role: str | None
+    proof: Markup
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     revision: int
     effective_date: dt.date | None
     summary: str
-    signers: str
+    signers: tuple[Signer, ...]
     href: str | None = None
 
 

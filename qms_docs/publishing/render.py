@@ -285,10 +285,10 @@ class _Renderer:
         title = pages.page_title(entry)
         text = (front_matter(title) + _block(pages.print_notice(pages.document_label(entry), today))
                 + _block(pages.control_block(entry.doc, entry.commit.short, entry.next_review, link, self.unissued,
-                                             signing=self.pub.config.signing))
+                                             proofs=self.pub.proofs_of(entry.doc)))
                 + self.body.convert(uri, uri, entry.doc.body)
                 + "## " + markdown_text(LABELS.revision_history) + "\n\n"
-                + _block(pages.revision_history(entry, revision_href)))
+                + _block(pages.revision_history(entry, revision_href, self.pub.proofs)))
         return Page(uri, title, text, self.options.nav_documents_max >= len(self.types[entry.doc_type.name]))
 
     def superseded_page(self, uri: str, entry: Entry, old: Superseded) -> Page:
@@ -298,7 +298,7 @@ class _Renderer:
         text = (front_matter(title, hidden=True, template=SUPERSEDED_TEMPLATE) + _block(pages.print_notice(label, self.pub.today))
                 + _block(pages.superseded_notice(doc, old.until, entry.doc.revision, self.href(uri, entry.uri)))
                 + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True,
-                                             signing=self.pub.config.signing))
+                                             proofs=self.pub.proofs_of(doc)))
                 + self.body.convert(entry.uri, uri, doc.body, files=False))
         return Page(uri, title, text, False)
 

@@ -11,7 +11,7 @@ goes to the archive only, as metadata."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +23,10 @@ from qms_docs.model.document import Approval, Document, Status
 from qms_docs.records.cache import Session
 from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Version
+from qms_docs.records.proofs import prove
 from qms_docs.records.review import next_review
 from qms_docs.records.verify import Judge, Judged, unreadable_notes
+from qms_docs.signatures.policy import Proof
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,14 @@ class Publication:
     problems: tuple[str, ...] = field(default=())  # what is wrong in the repository (build warnings)
     root: Path = Path(".")
     upcoming: tuple[Upcoming, ...] = ()  # by effective date, then id
+    proofs: Mapping[tuple[str, int], tuple[Proof, ...]] = field(default_factory=dict)  # (key, revision) -> per entry
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.documents}
+
+    def proofs_of(self, doc: Document) -> tuple[Proof, ...]:
+        """How each approval entry of a published revision is proven (by entry index)."""
+        return self.proofs.get((doc.key or "", doc.revision or 0), ())
 
 
 def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | None = None) -> Publication:
@@ -116,6 +123,8 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
         walker = _Walker(history, config, today, Judge(history, policies, session.lineages))
         for key in history:
             walker.lineage(key, walker.predecessors())
+        proofs = prove(root, policies, [(j.doc, {n: v.commit for n, v in j.added_by.items()}) for j in walker.proved],
+                       walker.judge.allowed_signers)
         session.save(policies)
         cache.update(history.parsed_documents())
         unreadable = unreadable_notes(history)
@@ -123,7 +132,8 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
     return Publication(config, today, head, tuple(sorted(walker.entries, key=_order)),
                        tuple(sorted(walker.archive, key=lambda w: w.doc.id or "")), tuple(notes),
                        tuple(walker.problems), root,
-                       tuple(sorted(walker.upcoming, key=lambda u: (u.doc.effective_date or today, u.doc.id or ""))))
+                       tuple(sorted(walker.upcoming, key=lambda u: (u.doc.effective_date or today, u.doc.id or ""))),
+                       {(j.doc.key or "", j.doc.revision or 0): p for j, p in zip(walker.proved, proofs, strict=True)})
 
 
 def _order(entry: Entry) -> tuple[str, int, str]:
@@ -153,6 +163,7 @@ class _Walker:
         self.upcoming: list[Upcoming] = []
         self.notes: list[str] = []
         self.problems: list[str] = []
+        self.proved: list[Judged] = []  # the published revisions, whose proofs the pages show
         self.uris: dict[str, str] = {}  # site uri -> id
         self.ids: set[str] = set()
         self.order = {c.sha: i for i, c in enumerate(history.commits)}
@@ -217,6 +228,7 @@ class _Walker:
         superseded = tuple(Superseded(j.doc, j.version.commit.short, effective[n].doc.effective_date)
                            for n, j in enumerate(effective[1:]) if j.doc.status is Status.APPROVED)
         self.entries.append(Entry(doc, uri, version.commit, doc_type, rows, next_review(doc, doc_type), superseded))
+        self.proved.extend(j for j in effective if j.doc.status is Status.APPROVED)
         if latest.revision != doc.revision or latest.status is not Status.APPROVED:
             self.notes.append(f"{latest.id}: revision {latest.revision} is {self.why(latest)}; "
                               f"publishing revision {doc.revision}")

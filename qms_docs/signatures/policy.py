@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ class SignatureFacts:
     config: Config | None = None  # qms.yml in force where the entry was added (None: RevisionFacts.config)
     signers: AllowedSigners | None = None  # allowed-signers file in force there (None: RevisionFacts.signers)
     added_at: dt.datetime | None = None  # committer date of `commit` (None: now, for an uncommitted entry)
+    signing_key: str | None = None  # fingerprint of the key of the valid SSH signature of `commit` (`signed_by`)
 
 
 @dataclass(frozen=True)
@@ -248,20 +250,48 @@ def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: Allowed
     return verify_entry(doc_id, dict(items), signers)
 
 
-def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = False) -> str:
-    """How the entry's signer is proven, in labels.py wording: its entry signature (with the key's fingerprint),
-    a signed commit (signing.required with method commit, or a verified commit signature), or the commit author."""
-    from qms_docs.publishing.labels import ENGLISH
-    from qms_docs.signatures.sshsig import MalformedSignature, parse_armored
+class ProofKind(StrEnum):
+    ENTRY = "entry"  # a valid entry signature (`sig`)
+    COMMIT = "commit"  # the commit that added the entry carries the signer's valid SSH signature
+    AUTHOR = "author"  # only the commit's author name and e-mail (anyone can write those)
+    INVALID = "invalid"  # an entry signature that does not verify
 
-    armored = a.raw.get("sig")
-    if isinstance(armored, str):
-        try:
-            return ENGLISH.proof_entry.format(fingerprint=parse_armored(armored).key.fingerprint)
-        except MalformedSignature:
-            pass
-    if commit_signed or (signing is not None and signing.required and signing.method == "commit"):
-        return ENGLISH.proof_commit
+
+@dataclass(frozen=True)
+class Proof:
+    """How an entry's signer is proven, with what `describe` needs to say it."""
+
+    kind: ProofKind
+    fingerprint: str = ""  # the key: of the entry signature, or of the commit's signature
+    commit: str = ""  # the signed commit
+    reason: str = ""  # why an entry signature does not verify
+
+
+def proven_by(doc: Document, n: int, facts: RevisionFacts) -> Proof:
+    """How entry n of `doc` is proven, from the same facts `judge` reads: a valid entry signature, else the
+    signer's valid SSH signature on the commit that added it, else its author alone."""
+    a = doc.approvals[n]
+    verdict = entry_verdict(doc, n, facts)
+    if verdict is not None:
+        if verdict.valid:
+            return Proof(ProofKind.ENTRY, verdict.fingerprint or "")
+        return Proof(ProofKind.INVALID, verdict.fingerprint or "", reason=verdict.reason or "")
+    s = (facts.signatures or {}).get(n)
+    if s is not None and s.commit and (a.email or "").lower() in s.signed_by:
+        return Proof(ProofKind.COMMIT, s.signing_key or "", s.commit)
+    return Proof(ProofKind.AUTHOR)
+
+
+def proof(p: Proof) -> str:
+    """The proof in labels.py wording, the same words in history, report, site and PDF."""
+    from qms_docs.publishing.labels import ENGLISH
+
+    if p.kind is ProofKind.ENTRY:
+        return ENGLISH.proof_entry.format(fingerprint=p.fingerprint)
+    if p.kind is ProofKind.COMMIT:
+        return ENGLISH.proof_commit.format(commit=p.commit[:12], fingerprint=p.fingerprint)
+    if p.kind is ProofKind.INVALID:
+        return ENGLISH.proof_invalid.format(reason=p.reason)
     return ENGLISH.proof_author
 
 

@@ -157,9 +157,9 @@ class Composer:
         state = state_of(entry, self.today, self.imprint.as_of, self.imprint.today)
         control = _unique(pages.control_block(entry.doc, entry.commit.short, entry.next_review, self.link,
                                               self.unissued, superseded=state is State.SUPERSEDED,
-                                              signing=self.pub.config.signing),
+                                              proofs=self.pub.proofs_of(entry.doc)),
                           "qms-control", entry.id)
-        history = _unique(pages.revision_history(entry), "qms-revision-history", entry.id)
+        history = _unique(pages.revision_history(entry, None, self.pub.proofs), "qms-revision-history", entry.id)
         return Sheet(entry, state, anchor(entry.id), control, body, history)
 
 
