@@ -76,7 +76,7 @@ def test_entry_signed_approvals_survive_every_landing(server: tuple[Path, Path],
     assert published.returncode == 0, published.stderr
     page = next((tmp_path / "site").rglob("QP-001*/index.html"), None) or next((tmp_path / "site").rglob("QP-001.html"))
     html = page.read_text(encoding="utf-8").replace("<wbr>", "")
-    assert "Jane Doe" in html and "entry signature (SHA256:" in html
+    assert "Jane Doe" in html and "entry signature, key SHA256:" in html
 
 
 def forge(work: Path, keys: dict[str, Path], how: str) -> None:

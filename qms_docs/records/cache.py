@@ -257,15 +257,20 @@ class HistoryCache:
 
 def _verdict_out(v: Verdict) -> list[Any]:
     return [v.position, v.revision, v.doc_id, v.doc_key, v.approved,
-            [[p.code, p.index, p.line, p.message] for p in v.problems], list(v.entries),
-            [list(a) for a in v.added_by], v.config_ok]
+            [_problem_out(p) for p in v.problems], list(v.entries),
+            [list(a) for a in v.added_by], v.config_ok] + ([[_problem_out(p) for p in v.warnings]] if v.warnings else [])
+
+
+def _problem_out(p: Problem) -> list[Any]:
+    return [p.code, p.index, p.line, p.message]
 
 
 def _verdict_in(v: list[Any]) -> Verdict:
+    warnings = tuple(Problem(*p) for p in v[9]) if len(v) > 9 else ()
     if not v[5] and not v[7]:  # the common case, read thousands of times per run: nothing to convert
-        return Verdict(v[0], v[1], v[2], v[3], bool(v[4]), (), (), (), bool(v[8]))
+        return Verdict(v[0], v[1], v[2], v[3], bool(v[4]), (), (), (), bool(v[8]), warnings)
     return Verdict(v[0], v[1], v[2], v[3], bool(v[4]), tuple(Problem(*p) for p in v[5]), tuple(v[6]),
-                   tuple((a[0], a[1]) for a in v[7]), bool(v[8]))
+                   tuple((a[0], a[1]) for a in v[7]), bool(v[8]), warnings)
 
 
 class LineageCache:

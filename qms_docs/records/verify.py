@@ -27,7 +27,7 @@ from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Revision, Version, group_revisions
 from qms_docs.records.provenance import LineageFacts, entry_key
 from qms_docs.signatures.allowed_signers import AllowedSigners
-from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, judge, signers_of
+from qms_docs.signatures.policy import Problem, RevisionFacts, SignatureFacts, backdated, judge, signers_of
 
 if TYPE_CHECKING:
     from qms_docs.records.cache import LineageCache
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 TITLES = {"QMS005": "unknown type", "QMS010": "revision reused", "QMS014": "guarded file changed by a non-approver",
           "QMS020": "missing signature",
           "QMS021": "stale approval", "QMS022": "approval for another revision", "QMS023": "signer without the role",
-          "QMS024": "self-approval", "QMS025": "forged approval"}
+          "QMS024": "self-approval", "QMS025": "forged approval", "QMS033": "backdated signature"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class Judged:
     problems: tuple[Problem, ...]
     added_by: Mapping[int, Version]  # entry index -> the version whose commit added it
     config: Config | None  # the qms.yml in force at the version (None: unusable)
+    warnings: tuple[Problem, ...] = ()  # what verify notes but does not fail (QMS033)
 
     @property
     def counts(self) -> bool:
@@ -105,6 +106,7 @@ class Verdict(NamedTuple):
     entries: tuple[str | None, ...]  # per problem: the identity of its approval entry (None: the document's)
     added_by: tuple[tuple[int, int], ...]  # entry index -> position of the version whose commit added it
     config_ok: bool  # a usable qms.yml was in force
+    warnings: tuple[Problem, ...] = ()  # noted, never failed (QMS033)
 
     @property
     def counts(self) -> bool:
@@ -117,7 +119,8 @@ def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
     entries = tuple(repr(entry_key(doc.approvals[p.index].raw)) if p.index is not None else None
                     for p in judged.problems)
     return Verdict(index[id(judged.version)], doc.revision, doc.id, doc.key, doc.status is Status.APPROVED, judged.problems,
-                   entries, tuple((n, index[id(v)]) for n, v in judged.added_by.items()), judged.config is not None)
+                   entries, tuple((n, index[id(v)]) for n, v in judged.added_by.items()), judged.config is not None,
+                   judged.warnings)
 
 
 def claims_approval(doc: Document) -> bool:
@@ -187,7 +190,7 @@ class Judge:
             return None
         config = self.policies.at(version.commit) if v.config_ok else None
         return Judged(version, doc, v.problems, {n: versions[i] for n, i in v.added_by},
-                      config if isinstance(config, Config) else None)
+                      config if isinstance(config, Config) else None, v.warnings)
 
     def _judge(self, versions: Sequence[Version]) -> list[Judged]:
         judged = self._fresh(versions)
@@ -211,7 +214,7 @@ class Judge:
         for position, version, doc in pending:
             if version.blob in seen:
                 earlier = seen[version.blob]
-                judged.append(Judged(version, doc, earlier.problems, earlier.added_by, earlier.config))
+                judged.append(Judged(version, doc, earlier.problems, earlier.added_by, earlier.config, earlier.warnings))
                 continue
             config = self.policies.at(version.commit)
             if isinstance(config, str):
@@ -225,7 +228,7 @@ class Judge:
                 authors = facts.authors(position, doc)
                 sigs = {n: self._signature(n, v, signed, "sig" in doc.approvals[n].raw) for n, v in added.items()}
                 problems = judge(doc, RevisionFacts(config, sigs, frozenset(authors), authored_in=authors))
-            judged.append(Judged(version, doc, tuple(problems), added, config))
+            judged.append(Judged(version, doc, tuple(problems), added, config, self._backdated(facts, doc)))
             seen[version.blob] = judged[-1]
         return judged
 
@@ -235,6 +238,14 @@ class Judge:
         return SignatureFacts(n, c.sha, c.author_name, c.author_email, signed.get(c.sha, frozenset()),
                               None if isinstance(config, str) else config,
                               self.allowed_signers(c) if entry_signed else None, c.committed)
+
+    @staticmethod
+    def _backdated(facts: LineageFacts, doc: Document) -> tuple[Problem, ...]:
+        """QMS033 warnings: entry signatures dated before the commit that first carried the signed content."""
+        if not any("sig" in a.raw for a in doc.approvals):
+            return ()
+        first = next((v.commit for _, v, d in facts.docs if d.digest == doc.digest), None)
+        return tuple(backdated(doc, first.authored, first.sha)) if first is not None else ()
 
     @staticmethod
     def _type(doc: Document, config: Config) -> list[Problem]:
@@ -294,6 +305,16 @@ def _failures(v: Verdict, versions: Sequence[Version], key: str,
                               v.revision, version.path, f"{p.code} {TITLES.get(p.code, 'error')}: {p.message}", p.code)
 
 
+def _warnings(v: Verdict, versions: Sequence[Version], key: str,
+              position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
+    """The verdict's warnings, each named by the version's commit (noted once per revision and entry)."""
+    version = versions[v.position]
+    for p in v.warnings:
+        yield (key, v.revision, p.code, p.index), Failure(
+            position.get(version.commit.sha, -1), version.commit.sha, v.doc_id or version.path, v.revision, version.path,
+            f"{p.code} warning, {TITLES.get(p.code, 'warning')}: {p.message}", p.code)
+
+
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str,
            cache: LineageCache | None = None) -> Outcome:
     """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit.
@@ -312,8 +333,11 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
             f"of the config_approvers roles; the change is not in force", "QMS014")
     verified: set[tuple[str, int | None]] = set()
     ids: set[str] = set()
+    warnings: dict[tuple[Any, ...], Failure] = {}
     for key, versions in history.lineages.items():
         for v in judge_.verdicts(versions):
+            for dedupe, warning in _warnings(v, versions, key, position):
+                warnings.setdefault(dedupe, warning)
             if v.approved or v.counts:
                 verified.add((key, v.revision))
                 ids.add(v.doc_key or key)  # a translation is a document of its own (SPEC 8)
@@ -322,4 +346,5 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
                     failures[dedupe] = failure
     outcome.revisions, outcome.documents = len(verified), len(ids)
     outcome.failures = sorted(failures.values(), key=lambda f: (f.position, f.doc_id, f.code, f.problem))
+    outcome.notes += [str(w) for w in sorted(warnings.values(), key=lambda f: (f.position, f.doc_id, f.problem))]
     return outcome

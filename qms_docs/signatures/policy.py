@@ -7,7 +7,8 @@ QMS024 needs `authors`, QMS025 needs `signatures`.
 Entry signatures (SPEC 2 `sig`): an entry that carries `sig` is proven by it alone, whatever commit carries
 it, when it verifies against the allowed-signers file in force where it was added (`SignatureFacts.signers`,
 else `RevisionFacts.signers`), its key valid at the entry's `at`, and that `at` no later than the commit
-that added it (`added_at`; for an uncommitted entry, now): an invalid `sig` is QMS025 whatever the method.
+that added it (`added_at`; for an uncommitted entry, now), give or take CLOCK_SKEW: an invalid `sig` is QMS025
+whatever the method.
 With `signing.required` and `method: entry` an entry without `sig` is QMS025 too. An `authored` entry
 names an author of the revision (QMS024: squash merges keep one commit author), never an approval."""
 
@@ -63,6 +64,7 @@ class Problem:
 
 
 SIGNED_STATUSES = (Status.APPROVED, Status.OBSOLETE)
+CLOCK_SKEW = dt.timedelta(hours=24)  # how far the signer's clock may be from the committer's (an entry's `at`)
 
 
 def judge(doc: Document, facts: RevisionFacts) -> list[Problem]:
@@ -230,12 +232,30 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     latest = s.added_at if s is not None and s.commit else None
     if latest is None and (s is None or not s.commit):
         latest = facts.now or dt.datetime.now(dt.UTC)
-    if verdict.valid and a.at is not None and latest is not None and a.at > latest:
+    if verdict.valid and a.at is not None and latest is not None and a.at > latest + CLOCK_SKEW:
         what = f"commit {s.commit[:12]} that added it" if s is not None and s.commit else "now"
         return Verdict(False, fingerprint=verdict.fingerprint,
-                       reason=f"it is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, later than {what} "
-                              f"({latest.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ})")
+                       reason=f"it is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, more than {_hours(CLOCK_SKEW)} later than "
+                              f"{what} ({latest.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ})")
     return verdict
+
+
+def backdated(doc: Document, written_at: dt.datetime, written_in: str) -> list[Problem]:
+    """QMS033 (a warning, never an error): an entry signature of this content dated more than CLOCK_SKEW before
+    `written_at`, the author date of commit `written_in` that wrote the content. Nobody signs content that does
+    not exist yet; the key was judged valid at `at`, so a key that had expired by then may have signed it."""
+    found = []
+    for n, a in enumerate(doc.approvals):
+        if "sig" in a.raw and matches(doc, a) and a.at is not None and a.at < written_at - CLOCK_SKEW:
+            found.append(Problem("QMS033", n, a.line_of("at"),
+                                 f"{who(n, a)}: its entry signature is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, more than "
+                                 f"{_hours(CLOCK_SKEW)} before the content it signs was written (commit "
+                                 f"{written_in[:12]}, {written_at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}): backdated?"))
+    return found
+
+
+def _hours(span: dt.timedelta) -> str:
+    return f"{span.total_seconds() / 3600:g} h"
 
 
 def _entry_items(a: Approval) -> tuple[tuple[str, object], ...]:
