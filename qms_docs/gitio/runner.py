@@ -56,6 +56,10 @@ def resolve(root: Path, rev: str) -> str | None:
     return out.decode().strip() or None
 
 
+REGULAR_FILES = ("100644", "100755")  # git's modes of a regular file; 120000 is a symbolic link
+GITLINK = "160000"  # a submodule: a commit of another repository, no blob
+
+
 def _records(out: bytes) -> Iterator[tuple[list[bytes], str]]:
     """(meta fields, path) of each `META<TAB>PATH` record of a -z listing."""
     for record in out.split(b"\0"):
@@ -65,9 +69,15 @@ def _records(out: bytes) -> Iterator[tuple[list[bytes], str]]:
 
 
 def list_tree(root: Path, rev: str, under: str) -> list[tuple[str, str]]:
-    """(path, blob id) of every file below `under` in commit `rev`."""
+    """(path, blob id) of every file below `under` in commit `rev` (symbolic links included: git stores them as blobs)."""
+    return [(path, oid) for path, mode, oid in tree_listing(root, rev, under) if mode != GITLINK]
+
+
+def tree_listing(root: Path, rev: str, under: str) -> list[tuple[str, str, str]]:
+    """(path, mode, object id) of every entry below `under` in commit `rev`: files (100644, 100755), symbolic
+    links (120000) and submodules (160000, a commit id)."""
     out = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", under)
-    return [(path, oid.decode()) for (_, kind, oid), path in _records(out) if kind == b"blob"]
+    return [(path, mode.decode(), oid.decode()) for (mode, _, oid), path in _records(out)]
 
 
 def tree_entries(root: Path, rev: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -82,8 +92,13 @@ def tree_entries(root: Path, rev: str, paths: Sequence[str]) -> dict[str, tuple[
 
 def list_index(root: Path, under: str) -> list[tuple[str, str]]:
     """(path, blob id) of every staged file below `under`; honours GIT_INDEX_FILE."""
+    return [(path, oid) for path, mode, oid in index_listing(root, under) if mode != GITLINK]
+
+
+def index_listing(root: Path, under: str) -> list[tuple[str, str, str]]:
+    """(path, mode, object id) of every staged entry below `under` (stage 0), as `tree_listing`."""
     out = git(root, "ls-files", "--stage", "-z", "--", under)
-    return [(path, oid.decode()) for (_, oid, stage), path in _records(out) if stage == b"0"]
+    return [(path, mode.decode(), oid.decode()) for (mode, oid, stage), path in _records(out) if stage == b"0"]
 
 
 class BlobReader:

@@ -98,23 +98,39 @@ def _dangling(path: str) -> str:
 
 
 def from_index(root: Path, config: Config | None = None) -> Snapshot:
-    """The staged documents (what the next commit will hold)."""
+    """The staged documents (what the next commit will hold); a staged `*.md` that is not a regular file is
+    a QMS001 finding."""
     with runner.BlobReader(root) as reader:
         config = config or _config_from(reader, ":" + CONFIG_FILE, INDEX)
-        entries = [e for e in runner.list_index(root, config.documents_dir) if is_document(e[0], config.documents_dir)]
-        return build(INDEX, config, _blobs(reader, entries))
+        return _snapshot(INDEX, config, reader, runner.index_listing(root, config.documents_dir))
 
 
 def from_commit(root: Path, rev: str, config: Config | None = None) -> Snapshot:
-    """The documents in a commit; works in a bare repository."""
+    """The documents in a commit; works in a bare repository. A `*.md` that is not a regular file (a symbolic
+    link, a submodule) is a QMS001 finding."""
     commit = runner.resolve(root, rev)
     if commit is None:
         raise ConfigError(f"{rev}: not a commit in this repository")
     with runner.BlobReader(root) as reader:
         config = config or _config_from(reader, f"{commit}:{CONFIG_FILE}", rev)
-        entries = [e for e in runner.list_tree(root, commit, config.documents_dir)
-                   if is_document(e[0], config.documents_dir)]
-        return build(f"commit {commit[:12]}", config, _blobs(reader, entries), commit)
+        return _snapshot(f"commit {commit[:12]}", config, reader, runner.tree_listing(root, commit, config.documents_dir),
+                         commit)
+
+
+def _snapshot(label: str, config: Config, reader: runner.BlobReader, listing: Iterable[tuple[str, str, str]],
+              commit: str | None = None) -> Snapshot:
+    """The snapshot of the regular `*.md` files of a git listing; every other `*.md` entry is broken (QMS001)."""
+    entries = [(path, mode, oid) for path, mode, oid in listing if is_document(path, config.documents_dir)]
+    snap = build(label, config, _blobs(reader, [(p, o) for p, m, o in entries if m in runner.REGULAR_FILES]), commit)
+    irregular = [DocumentError(_IRREGULAR.get(m, f"is not a regular file (git mode {m})") + "; a controlled "
+                               "document must be a regular file", p) for p, m, _ in entries if m not in runner.REGULAR_FILES]
+    if not irregular:
+        return snap
+    return replace(snap, broken=tuple(sorted((*snap.broken, *irregular), key=lambda e: e.path)))
+
+
+_IRREGULAR = {"120000": "is not a regular file: git holds a symbolic link",
+              runner.GITLINK: "is not a regular file: git holds a submodule (a commit of another repository)"}
 
 
 def config_at(root: Path, rev: str) -> Config:
