@@ -3,9 +3,13 @@
 The tree needs no qms plugin: `mkdocs build` (MkDocs 1.x, theme material, search) or any builder that
 reads an MkDocs 1.x configuration (Zensical) builds it. The pages are exactly those the plugin
 publishes (`qms_docs.publishing.render`). Its mkdocs.yml is the repository's (theme, Markdown extensions, site
-settings; tags such as `!!python/name:` kept as written) with `docs_dir: docs`, the plugins reduced to
-search (and offline), the theme override that marks superseded and upcoming pages `noindex`, the site's
-stylesheet and script, and the generated navigation.
+settings) with `docs_dir: docs`, the plugins reduced to search (and offline), the theme override that marks
+superseded and upcoming pages `noindex`, the site's stylesheet and script, and the generated navigation.
+
+The tree is built where no guard runs, so its mkdocs.yml holds only values render understands: plain YAML,
+`!ENV` resolved to its value now (as a build would), and `!!python/name:` of the Markdown extensions' own
+functions (PYTHON_NAMES: the emoji index, fence formats). Any other tag (`!!python/name:` of anything else,
+`!!python/object`, `!relative`, a custom tag) is refused with exit 2, naming the key.
 
 DIR must be empty or absent, or hold an earlier render (its `.qms-render` marker): the tree is written
 beside it and renamed into place, so DIR never holds half a manual."""
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from qms_docs import clock
 from qms_docs.commands import publish
@@ -36,7 +41,9 @@ KEPT_PLUGINS = ("search", "material/search", "offline", "material/offline")
 
 def run(root: Path, out: Path) -> str:
     """Write the tree into `out`; returns the warnings and the summary line."""
-    cfg = publish.load(root)
+    data = _repository_config(root)
+    refuse_tags({k: v for k, v in data.items() if k not in DROPPED} if isinstance(data, dict) else data)
+    cfg = publish.load(root)  # after the tags are judged: loading imports what `!!python/name:` names
     pub = publishing.select(root, clock.today())
     refused = list(guard.refusals(cfg, pub.root, pub.root / pub.config.documents_dir, ()))
     if refused:
@@ -46,12 +53,19 @@ def run(root: Path, out: Path) -> str:
     options = render.Options(cfg.site_name, cfg.use_directory_urls, nav_max, tuple(cfg.markdown_extensions),
                              dict(cfg.mdx_configs))
     manual = render.render(pub, options)
-    raw = (root / publish.CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
-    site = site_config(yaml.load(raw, Loader=_Keep), manual, keep_nav=qms is not None and not qms.config.nav)  # noqa: S506
+    site = site_config(data, manual, keep_nav=qms is not None and not qms.config.nav)
     _write(out, manual, site, pub.head)
     warnings = "".join(f"warning: {p}\n" for p in (*pub.problems, *manual.problems))
     return (f"{warnings}rendered {len(pub.documents)} documents in force on {pub.today} "
             f"({len(manual.pages)} pages) to {out}; build it with `mkdocs build -f {out / 'mkdocs.yml'}`")
+
+
+def _repository_config(root: Path) -> Any:
+    """mkdocs.yml as data, tags kept; None when it cannot be read (MkDocs' own loading then says why)."""
+    try:
+        return yaml.load((root / publish.CONFIG_FILE).read_text(encoding="utf-8", errors="replace"), Loader=_Keep)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def site_config(data: Any, manual: render.Manual, keep_nav: bool) -> dict[str, Any]:
@@ -116,6 +130,31 @@ def _fill(tmp: Path, manual: render.Manual, site: dict[str, Any], head: str | No
     (tmp / MARKER).write_text(f"{head or ''}\n", encoding="utf-8")
 
 
+PYTHON_NAMES = ("material.extensions.emoji.", "pymdownx.")  # `!!python/name:` targets kept (functions of extensions)
+
+
+def refuse_tags(data: Any, key: str = "") -> None:
+    """UsageError naming the first key whose value carries a tag render does not understand."""
+    if isinstance(data, _Tagged):
+        target = data.tag.removeprefix("tag:yaml.org,2002:python/name:")
+        if target == data.tag or not target.startswith(PYTHON_NAMES) or data.value not in ("", None):
+            raise UsageError(f"{publish.CONFIG_FILE}: {key or 'the document'} is tagged {_shown(data.tag)}; `qms render` "
+                             f"writes only plain values into the tree's mkdocs.yml (and `!ENV`, and `!!python/name:` "
+                             f"of {', '.join(p + '*' for p in PYTHON_NAMES)}): write a plain value, or publish with the "
+                             f"qms plugin (`qms publish`)")
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            refuse_tags(name, key or "a key")
+            refuse_tags(value, f"{key} > {name}" if key else str(name))
+    elif isinstance(data, list):
+        for n, value in enumerate(data):
+            refuse_tags(value, f"{key}[{n}]")
+
+
+def _shown(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Tagged:
     """A YAML value with a tag (`!!python/name:…`, `!ENV`), kept to be written back as it was."""
 
@@ -139,6 +178,7 @@ def _keep(loader: _Keep, suffix: str, node: yaml.Node) -> _Tagged:
 
 for _prefix in ("!", "tag:yaml.org,2002:python/"):
     _Keep.add_multi_constructor(_prefix, _keep)
+_Keep.add_constructor("!ENV", construct_env_tag)  # resolved now, to a plain value
 
 
 class _Dump(yaml.SafeDumper):
