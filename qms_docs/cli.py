@@ -296,7 +296,8 @@ def install_hooks(server: Path | None, repo: Path | None) -> None:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "pre-receive"]))
+@click.argument("name", type=click.Choice(["pre-commit", "commit-msg", "pre-push", "pre-push-framework", "pre-merge-commit",
+                                           "pre-receive"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @repo_option
 def hook(name: str, args: tuple[str, ...], repo: Path | None) -> None:

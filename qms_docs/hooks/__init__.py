@@ -22,6 +22,7 @@ HOOKS: dict[str, HookSpec] = {
     "pre-commit": HookSpec("pre_commit", 0, "qms hook pre-commit"),
     "commit-msg": HookSpec("commit_msg", 1, "qms hook commit-msg MESSAGE_FILE"),
     "pre-push": HookSpec("pre_push", 2, "qms hook pre-push REMOTE URL   (ref updates on stdin)"),
+    "pre-push-framework": HookSpec("pre_push_framework", 0, "qms hook pre-push-framework   (under pre-commit's pre-push)"),
     "pre-merge-commit": HookSpec("pre_merge_commit", 0, "qms hook pre-merge-commit"),
     "pre-receive": HookSpec("pre_receive", 0, "qms hook pre-receive   (ref updates on stdin, in a bare repository)"),
 }
