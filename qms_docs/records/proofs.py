@@ -13,6 +13,7 @@ from qms_docs.gitio.signatures import CommitSignature, commit_signatures
 from qms_docs.model.document import Document
 from qms_docs.records.configs import Policies
 from qms_docs.signatures.allowed_signers import AllowedSigners
+from qms_docs.signatures.in_force import files_at
 from qms_docs.signatures.policy import Proof, RevisionFacts, SignatureFacts, proven_by, signers_of
 
 Added = Mapping[int, Commit]  # approval entry index -> the commit that added it
@@ -29,16 +30,20 @@ def prove(root: Path, policies: Policies, revisions: Sequence[tuple[Document, Ad
 
 def _signed_commits(root: Path, policies: Policies, revisions: Sequence[tuple[Document, Added]]) -> dict[str, CommitSignature]:
     """The valid SSH signatures of the commits that added an entry without `sig` (keys in force there)."""
-    groups: dict[bytes, set[str]] = {}
+    specs: dict[str, str] = {}  # commit -> `REV:PATH` of the allowed-signers file in force there
     for doc, added in revisions:
         for n, a in enumerate(doc.approvals):
             commit = added.get(n)
-            allowed = policies.allowed_signers(commit) if commit is not None and "sig" not in a.raw else None
-            if commit is not None and allowed:
-                groups.setdefault(allowed, set()).add(commit.sha)
+            config = policies.at(commit) if commit is not None and "sig" not in a.raw else None
+            if commit is not None and isinstance(config, Config):
+                specs[commit.sha] = f"{policies.base(commit)}:{config.signing.allowed_signers.removeprefix('./')}"
+    groups: dict[bytes, list[str]] = {}
+    for sha, allowed in files_at(root, specs).items():
+        if allowed:
+            groups.setdefault(allowed, []).append(sha)
     found: dict[str, CommitSignature] = {}
     for allowed, shas in groups.items():
-        found.update((sha, s) for sha, s in commit_signatures(root, sorted(shas), allowed).items() if s is not None)
+        found.update((sha, s) for sha, s in commit_signatures(root, shas, allowed).items() if s is not None)
     return found
 
 

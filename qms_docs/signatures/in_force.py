@@ -13,14 +13,20 @@ from qms_docs.signatures.policy import signers_of
 
 def signers_at(root: Path, specs: Mapping[str, str]) -> dict[str, AllowedSigners]:
     """Commit sha -> the allowed-signers file at `REV:PATH` spec given for it (empty when absent)."""
+    return {sha: signers_of(data) for sha, data in files_at(root, specs).items()}
+
+
+def files_at(root: Path, specs: Mapping[str, str]) -> dict[str, bytes | None]:
+    """Commit sha -> the content of the file at the `REV:PATH` spec given for it (None when absent); one
+    `cat-file --batch-check` for all, each distinct file read once."""
     shas = list(specs)
     if not shas:
         return {}
     out = runner.git(root, "cat-file", "--batch-check", input=("\n".join(specs[s] for s in shas) + "\n").encode())
     oids = [fields[0] if len(fields) == 3 and fields[1] == "blob" else None  # "<oid> blob <size>", or "... missing"
             for fields in (line.split() for line in out.decode("utf-8", "replace").splitlines())]
-    parsed: dict[str | None, AllowedSigners] = {None: signers_of(None)}
+    read: dict[str | None, bytes | None] = {None: None}
     with runner.BlobReader(root) as reader:
         for oid in dict.fromkeys(o for o in oids if o is not None):
-            parsed[oid] = signers_of(reader.read(oid))
-    return {sha: parsed[oid] for sha, oid in zip(shas, oids, strict=False)}
+            read[oid] = reader.read(oid)
+    return {sha: read[oid] for sha, oid in zip(shas, oids, strict=False)}
