@@ -17,7 +17,7 @@ import pytest
 from qms_docs.signatures.statement import statement_of
 from tests.builders import PEOPLE, QMS_YML, _split, commit, doc_path, git, make_document, render
 from tests.entrysig_support import JANE, OMAR, SAM, draft, make_keys, public
-from tests.sshsig_support import needs_ssh_keygen, ssh_sign
+from tests.sshsig_support import needs_ssh_keygen, public_key, ssh_sign
 
 pytestmark = needs_ssh_keygen
 WRITTEN = "2026-03-10T12:00:00Z"  # the author date of the content's commit
@@ -85,3 +85,8 @@ def test_a_signature_dated_after_the_commit_that_carries_it_is_refused_beyond_th
                         f"quality-manager): its entry signature (sig) does not count: it is dated 2026-03-12T09:01:00Z, "
                         f"more than 24 h later than commit {sha[:12]} that added it (2026-03-11T09:00:00Z)"]
     assert "QMS033" not in done.stdout and PEOPLE["process-owner"][0] not in done.stdout
+    history = subprocess.run(["qms", "history", "QP-002", "--repo", str(root)], capture_output=True, text=True).stdout
+    assert [line.strip() for line in history.splitlines() if "proven by" in line] == [
+        f"proven by: entry signature that does not verify (it is dated 2026-03-12T09:01:00Z, more than 24 h later "
+        f"than commit {sha[:12]} that added it (2026-03-11T09:00:00Z))",
+        f"proven by: entry signature, key {public_key(keys['omar']).fingerprint}"]
