@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from qms_docs import clock
 from qms_docs.commands import publish
@@ -178,7 +177,22 @@ def _keep(loader: _Keep, suffix: str, node: yaml.Node) -> _Tagged:
 
 for _prefix in ("!", "tag:yaml.org,2002:python/"):
     _Keep.add_multi_constructor(_prefix, _keep)
-_Keep.add_constructor("!ENV", construct_env_tag)  # resolved now, to a plain value
+def _env(loader: _Keep, node: yaml.Node) -> Any:
+    """`!ENV VAR` or `!ENV [VAR, ..., default]` as MkDocs reads it (pyyaml-env-tag): the first variable set,
+    typed as YAML would type it, else the default (a scalar's default: None)."""
+    names, default = [node], None
+    if isinstance(node, yaml.SequenceNode):
+        names = node.value[:-1] if len(node.value) > 1 else node.value
+        default = loader.construct_object(node.value[-1]) if len(node.value) > 1 else None
+    for name in names:
+        value = os.environ.get(str(loader.construct_scalar(name))) if isinstance(name, yaml.ScalarNode) else None
+        if value is not None:
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+_Keep.add_constructor("!ENV", _env)  # resolved now, to a plain value
 
 
 class _Dump(yaml.SafeDumper):
