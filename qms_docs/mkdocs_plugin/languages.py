@@ -89,7 +89,10 @@ def wrap(content: str, language: str) -> str:
 
 
 def build_others(config: MkDocsConfig, pub: Publication) -> None:
-    """Each other language's site into site_dir/LANG/, from the same selection (no second pass over history)."""
+    """Each other language's site into site_dir/LANG/, from the same selection (no second pass over history).
+
+    MkDocs hands the nested configuration the same plugin instances (they have `on_startup`, so it keeps
+    them): the qms plugin gets the language's publication for the nested build and its own state back after."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -98,13 +101,14 @@ def build_others(config: MkDocsConfig, pub: Publication) -> None:
         nested = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / language),
                              site_url=site_url, use_directory_urls=config.use_directory_urls, strict=config.strict)
         localized = languages.localize(pub, language)
-        nested.plugins["qms"].prepared = localized
+        plugin = nested.plugins["qms"]
+        saved = plugin.prepared, plugin.publication, plugin.foreign, plugin.published
+        plugin.prepared = localized
         _speak(nested, localized)
-        nested.plugins.on_startup(command="build", dirty=False)
         try:
             build(nested)
         finally:
-            nested.plugins.on_shutdown()
+            plugin.prepared, plugin.publication, plugin.foreign, plugin.published = saved
 
 
 def _speak(config: MkDocsConfig, pub: Publication) -> None:
