@@ -251,18 +251,19 @@ def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: Allowed
 def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = False) -> str:
     """How the entry's signer is proven, in labels.py wording: its entry signature (with the key's fingerprint),
     a signed commit (signing.required with method commit, or a verified commit signature), or the commit author."""
-    from qms_docs.publishing.labels import ENGLISH
+    from qms_docs.publishing.labels import current
     from qms_docs.signatures.sshsig import MalformedSignature, parse_armored
 
+    words = current()  # the language being rendered (English outside a translation's site)
     armored = a.raw.get("sig")
     if isinstance(armored, str):
         try:
-            return ENGLISH.proof_entry.format(fingerprint=parse_armored(armored).key.fingerprint)
+            return words.proof_entry.format(fingerprint=parse_armored(armored).key.fingerprint)
         except MalformedSignature:
             pass
     if commit_signed or (signing is not None and signing.required and signing.method == "commit"):
-        return ENGLISH.proof_commit
-    return ENGLISH.proof_author
+        return words.proof_commit
+    return words.proof_author
 
 
 @lru_cache(maxsize=256)
