@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -101,7 +102,7 @@ def build_others(config: MkDocsConfig, pub: Publication) -> None:
         nested = load_config(config.config_file_path, site_dir=str(Path(config.site_dir) / language),
                              site_url=site_url, use_directory_urls=config.use_directory_urls, strict=config.strict)
         localized = languages.localize(pub, language)
-        plugin = nested.plugins["qms"]
+        plugin: Any = nested.plugins["qms"]  # our QmsPlugin (this module is below plugin.py: no import of it)
         saved = plugin.prepared, plugin.publication, plugin.foreign, plugin.published
         plugin.prepared = localized
         _speak(nested, localized)
