@@ -18,6 +18,7 @@ from qms_docs.config import Signing
 from qms_docs.model import iso9001
 from qms_docs.model.document import Document
 from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing import iso9001_terms
 from qms_docs.publishing.labels import current
 from qms_docs.publishing.selection import Entry, Publication
 from qms_docs.signatures.policy import proof
@@ -188,7 +189,7 @@ def matrix_rows(pub: Publication, exclusions: Mapping[str, str]) -> list[MatrixR
     rows = []
     for clause in iso9001.matrix_rows(c for c, _ in declared):
         ids = tuple(sorted({i for c, i in declared if iso9001.covers(c, clause)}))
-        required = iso9001.DOCUMENTED_INFORMATION.get(clause, "")
+        required = iso9001_terms.documented_information(clause, current().language)
         excluded = excluded_by(clause, exclusions)
         gap = bool(required) and not ids and excluded is None
         css = "qms-gap" if gap else "qms-excluded" if excluded is not None else ("qms-chapter" if "." not in clause else "")
@@ -197,7 +198,7 @@ def matrix_rows(pub: Publication, exclusions: Mapping[str, str]) -> list[MatrixR
 
 
 def _clause_title(clause: str) -> str:
-    return iso9001.CLAUSES.get(clause, current().not_a_clause)
+    return iso9001_terms.clause_title(clause, current().language) or current().not_a_clause
 
 
 def clause_matrix(pub: Publication, link: Link, unissued: Unissued | None = None,
