@@ -33,10 +33,10 @@ def nb_path(doc_id: str, language: str = "nb") -> str:
 
 def translation(source: str, language: str, signers: list[tuple[tuple[str, str], str]], *, title: str, body: str,
                 revision: int = 1, status: str = "approved", effective: dt.date = dt.date(2026, 4, 1),
-                link_digest: str | None = None) -> str:
+                link_digest: str | None = None, doc_type: str | None = None) -> str:
     """The text of a translation of `source` (a document's text), signed by `signers` ((person, role), ...)."""
     meta, _ = _split(source)
-    front: dict[str, Any] = {"id": meta["id"], "title": title, "type": meta["type"], "revision": revision,
+    front: dict[str, Any] = {"id": meta["id"], "title": title, "type": doc_type or meta["type"], "revision": revision,
                              "status": status, "owner": meta["owner"], "language": language,
                              "translation_of": {"revision": meta["revision"],
                                                 "digest": link_digest or content_digest(meta, _split(source)[1])},

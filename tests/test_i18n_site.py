@@ -168,6 +168,17 @@ def test_a_translation_whose_source_link_is_broken_is_not_shown(tmp_path: Path) 
     assert "Çevrilmedi" in page(site, "tr/procedures/QP-003")
 
 
+def test_a_translation_signed_as_another_type_is_not_shown(tmp_path: Path) -> None:
+    repo = make_i18n_repo(tmp_path / "repo")
+    source = (repo / doc_path("QP-003")).read_text(encoding="utf-8")
+    cheap = translation(source, "nb", [(PEOPLE["process-owner"], "process-owner")], title="Opplæring",
+                        body="# Opplæring\n\nNB-FORM-TYPED\n", doc_type="form")  # a form needs one signature
+    commit_signed(repo, {nb_path("QP-003"): cheap}, "QP-003 (nb): translation")
+    nb = localize(select(repo, TODAY), "nb")
+    assert nb.site is not None and nb.site.shown["QP-003"].state == "missing"
+    assert "NB-FORM-TYPED" not in nb.by_id()["QP-003"].doc.body
+
+
 def test_without_languages_in_qms_yml_there_is_one_site_and_no_switcher(tmp_path: Path) -> None:
     repo = make_i18n_repo(tmp_path / "repo")
     commit(repo, {"qms.yml": QMS_YML}, "One language", author=PEOPLE["quality-manager"])

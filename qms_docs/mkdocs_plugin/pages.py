@@ -17,8 +17,8 @@ from markupsafe import Markup
 from qms_docs.config import Signing
 from qms_docs.model import iso9001
 from qms_docs.model.document import Document
-from qms_docs.publishing.labels import ENGLISH as LABELS
 from qms_docs.publishing import iso9001_terms
+from qms_docs.publishing.labels import ENGLISH as LABELS
 from qms_docs.publishing.labels import current
 from qms_docs.publishing.selection import Entry, Publication
 from qms_docs.signatures.policy import proof

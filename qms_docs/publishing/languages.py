@@ -60,7 +60,9 @@ def localize(pub: Publication, language: str) -> Publication:
     """The publication as the site of `language` shows it (the default language: the sources, with the
     translation states for the master list)."""
     default = pub.config.languages.default
-    translations = {(t.id, t.doc.language or ""): t for t in pub.translations}
+    types = {x.id: x.doc.type for x in pub.documents}
+    translations = {(t.id, t.doc.language or ""): t for t in pub.translations
+                    if t.doc.type == types.get(t.id)}  # signed as its source's type requires, or not at all
     others = site_languages(pub)
     rows = {(x.id, lang): _judge(x, translations.get((x.id, lang)), lang) for x in pub.documents for lang in others}
     states = {x.id: tuple((lang, rows[x.id, lang].state) for lang in others) for x in pub.documents}
@@ -75,7 +77,7 @@ def localize(pub: Publication, language: str) -> Publication:
             documents.append(x)
             continue
         shown[x.id] = Shown(row.state, language, x, row)
-        documents.append(dataclasses.replace(translation, uri=x.uri, next_review=x.next_review))
+        documents.append(dataclasses.replace(translation, uri=x.uri, doc_type=x.doc_type, next_review=x.next_review))
     site = Localization(language, default, (default, *others), shown, states)
     return dataclasses.replace(pub, documents=tuple(documents), site=site)
 
