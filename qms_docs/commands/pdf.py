@@ -4,7 +4,10 @@ The PDF shows what the site shows: `publishing.select()` on the day printed (`--
 today), rendered through the site's templates. A document with no revision in force on that day is
 refused (exit 1). A revision printed with `--as-of` that is not the one in force today carries a
 SUPERSEDED or NOT YET IN FORCE watermark. A controlled copy is recorded in the register before the
-PDF is written, so no controlled copy exists that the register does not list."""
+PDF is written, so no controlled copy exists that the register does not list.
+
+`--lang L` prints what the site of language L shows (SPEC 8): per document its translation in force in
+L, else the source marked "not translated", with L's labels; a stale translation carries its notice."""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ from qms_docs.gitio import commit as gitcommit
 from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import attachments
+from qms_docs.publishing import languages
 from qms_docs.publishing import selection as publishing
+from qms_docs.publishing.labels import speaking
 from qms_docs.publishing.pdf import compose, copies, manifest, render
 from qms_docs.publishing.pdf.fetcher import image_type
 from qms_docs.publishing.selection import Entry, Publication
@@ -46,11 +51,15 @@ def check_request(request: Request) -> None:
         raise UsageError("--commit records a controlled copy: give --copy-no N --issued-to NAME")
 
 
-def check_language(lang: str | None, default: str) -> None:
-    """--lang may name the sources' language; a translation's PDF is not available yet (exit 2)."""
-    if lang is not None and lang != default:
-        raise UsageError(f"--lang {lang}: not available yet; translations are not published on paper, "
-                         f"so a PDF is of the source documents ({default})")
+def check_language(lang: str | None, pub: Publication) -> str:
+    """The language to print: --lang names the sources' language or one of `languages.available` (exit 2)."""
+    default = pub.config.languages.default
+    if lang is None or lang == default:
+        return default
+    if lang not in languages.site_languages(pub):
+        known = ", ".join((default, *languages.site_languages(pub)))
+        raise UsageError(f"--lang {lang}: not a language of this manual (qms.yml languages: {known})")
+    return lang
 
 
 def organisation(root: Path) -> str:
@@ -101,17 +110,21 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
         raise UsageError(missing)
     as_of = request.as_of or today
     pub = publishing.select(root, as_of)
-    check_language(request.lang, pub.config.languages.default)
+    lang = check_language(request.lang, pub)
     current = pub if as_of == today else publishing.select(root, today)
+    if lang != pub.config.languages.default:
+        pub, current = languages.localize(pub, lang), languages.localize(current, lang)
     entries = chosen(pub, request)
     imprint = compose.Imprint(organisation(root), today, as_of, request.copy)
     pictures, problems = images(pub, entries)
     composer = compose.Composer(pub, entries, pictures, current.by_id(), imprint)
-    html = compose.manual(composer, pub.head) if request.manual else compose.document(composer, entries[0])
+    with speaking(lang):
+        html = compose.manual(composer, pub.head) if request.manual else compose.document(composer, entries[0])
+        stylesheet = compose.stylesheet(imprint)
     data = manifest.build(entries, organisation=imprint.organisation, head=pub.head, printed_at=now, as_of=as_of,
                           copy=request.copy, kind="manual" if request.manual else "document")
-    rendered = render.render(html, compose.stylesheet(imprint), pictures, data)
-    out = request.out or default_out(request, entries, as_of)
+    rendered = render.render(html, stylesheet, pictures, data)
+    out = request.out or default_out(request, entries, as_of, lang if lang != pub.config.languages.default else None)
     lines = [f"warning: {p}" for p in (*problems, *rendered.refused)]
     if request.copy is not None:
         lines.append(_record(root, request, entries, now))
@@ -124,9 +137,11 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-def default_out(request: Request, entries: list[Entry], as_of: dt.date) -> Path:
-    """`manual-DATE.pdf` or `ID-revN.pdf` in the current folder."""
-    return Path(f"manual-{as_of}.pdf" if request.manual else f"{entries[0].id}-rev{entries[0].doc.revision}.pdf")
+def default_out(request: Request, entries: list[Entry], as_of: dt.date, lang: str | None = None) -> Path:
+    """`manual-DATE.pdf` or `ID-revN.pdf` in the current folder (`manual-DATE.nb.pdf`, `ID-revN.nb.pdf` for a
+    translation's language; N is then the translation's revision)."""
+    suffix = f".{lang}.pdf" if lang else ".pdf"
+    return Path(f"manual-{as_of}{suffix}" if request.manual else f"{entries[0].id}-rev{entries[0].doc.revision}{suffix}")
 
 
 def _record(root: Path, request: Request, entries: list[Entry], now: dt.datetime) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from qms_docs.errors import io_error
+from qms_docs.publishing import languages
 from qms_docs.publishing import selection as publishing
 from qms_docs.publishing.pdf import manifest
 
@@ -24,7 +25,8 @@ def run(root: Path, file: Path, today: dt.date) -> tuple[int, str]:
         return 1, f"{file}: unknown: no qms manifest ({manifest.NAME}) in this PDF; it is no controlled qms-docs print\n"
     printed = manifest.parse(raw)
     pub = publishing.select(root, today)
-    judgements = [manifest.judge(p, pub) for p in printed.documents]
+    sites = {lang: languages.localize(pub, lang) for lang in languages.site_languages(pub)}  # translations
+    judgements = [manifest.judge(p, sites.get(p.language or "", pub)) for p in printed.documents]
     lines = [f"{file}: printed {printed.printed_at or 'at an unknown time'} from commit "
              f"{(printed.source_commit or 'unknown')[:12]}; {len(judgements)} documents"]
     lines += [f"{j.printed.id} revision {j.printed.revision}: {j.verdict.value}: {j.detail}" for j in judgements]

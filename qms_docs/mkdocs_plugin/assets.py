@@ -30,6 +30,9 @@ CSS = """\
 .qms-badge--excluded { background: #546e7a; }
 .qms-badge--superseded { background: #6a1b9a; }
 .qms-badge--upcoming { background: #0277bd; }
+.qms-badge--stale { background: #e65100; }
+.qms-badge--untranslated { background: #546e7a; }
+.qms-language-notice { border: 2px solid #e65100; border-radius: 4px; padding: .5rem .8rem; margin: 0 0 1rem; }
 .qms-superseded { border: 2px solid #6a1b9a; border-radius: 4px; padding: .5rem .8rem; margin: 0 0 1rem;
   font-size: .75rem; background: rgba(106, 27, 154, .08); }
 .md-typeset .qms-sortable th { cursor: pointer; user-select: none; }

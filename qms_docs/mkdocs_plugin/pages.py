@@ -1,6 +1,7 @@
 """HTML of the generated pages and blocks, from the Jinja templates in qms_docs/templates/pages
 (autoescape on: every value is escaped unless it is Markup built here) with the labels of
-`qms_docs.publishing.labels`."""
+`qms_docs.publishing.labels`: those of the language being rendered (`labels.current()`), dates written
+as that language writes them."""
 
 from __future__ import annotations
 
@@ -8,21 +9,26 @@ import datetime as dt
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from qms_docs.model import iso9001
 from qms_docs.model.document import Approval, Document
+from qms_docs.publishing import iso9001_terms
 from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.labels import current
 from qms_docs.publishing.selection import Entry, Publication
 from qms_docs.signatures.policy import Proof, proof
+
+if TYPE_CHECKING:
+    from qms_docs.publishing.languages import Localization
 
 HOME, MDL, MATRIX, ARCHIVE = "index.md", "master-document-list.md", "clause-matrix.md", "archive.md"
 UPCOMING = "upcoming.md"
 TITLES = {HOME: LABELS.home, MDL: LABELS.master_list, MATRIX: LABELS.clause_matrix, ARCHIVE: LABELS.archive,
-          UPCOMING: LABELS.upcoming}
+          UPCOMING: LABELS.upcoming}  # in English; `title` gives them in the language being rendered
 GUARD = "---\n{}\n---\n"  # an empty front matter: MkDocs must read no metadata from a document's body
 
 Link = Callable[[str], "str | None"]  # document id -> URL relative to the current page, or None
@@ -39,7 +45,17 @@ def page_title(entry: Entry) -> str:
     return html.escape(f"{entry.id} {entry.doc.title or ''}".strip())
 
 
+def title(uri: str) -> str:
+    """The title of a generated page in the language being rendered."""
+    words = current()
+    return {HOME: words.home, MDL: words.master_list, MATRIX: words.clause_matrix, ARCHIVE: words.archive,
+            UPCOMING: words.upcoming}[uri]
+
+
 def type_label(name: str, plural: bool = False) -> str:
+    named = current().type_name(name, plural)
+    if named is not None:
+        return named
     label = name.replace("-", " ").capitalize()
     if not plural:
         return label
@@ -60,12 +76,19 @@ class _Loader(jinja2.PackageLoader):
         return "".join(line.strip() for line in source.splitlines()), filename, uptodate
 
 
+def _finalize(value: Any) -> Any:
+    """What a template prints: nothing for None, a date as the language being rendered writes it."""
+    if value is None:
+        return ""
+    return current().date(value) if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value
+
+
 _ENV = jinja2.Environment(loader=_Loader("qms_docs.templates", "pages"), autoescape=True,
-                          undefined=jinja2.StrictUndefined, finalize=lambda v: "" if v is None else v)
+                          undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
 def _render(template: str, link: Link | None = None, unissued: Unissued | None = None, **values: Any) -> str:
-    return _ENV.get_template(template).render(l=LABELS, link=link or _no_link, unissued=unissued or _never,
+    return _ENV.get_template(template).render(l=current(), link=link or _no_link, unissued=unissued or _never,
                                               type_label=type_label, **values)
 
 
@@ -82,28 +105,40 @@ def print_notice(label: str, built: dt.date) -> str:
 
     The script replaces the build date with the day of printing; the style sets the label that the
     print stylesheet puts at the foot of every sheet."""
-    foot = css_string(LABELS.print_foot.format(label=label, date=LABELS.on_or_after.format(date=built)))
+    words = current()
+    foot = css_string(words.print_foot.format(label=label, date=words.on_or_after.format(date=words.date(built))))
     return _render("print_notice.html", label=label, built=built, foot=Markup(foot))  # only [A-Za-z0-9\\"]
 
 
 def document_label(entry: Entry) -> str:
-    return LABELS.document_label.format(id=entry.id, revision=entry.doc.revision)
+    return current().document_label.format(id=entry.id, revision=entry.doc.revision)
 
 
 def page_label(uri: str, today: dt.date) -> str:
-    return LABELS.page_label.format(title=TITLES[uri], today=today)
+    return current().page_label.format(title=title(uri), today=current().date(today))
 
 
 def control_block(doc: Document, commit: str, next_review: dt.date | None, link: Link, unissued: Unissued,
-                  superseded: bool = False, proofs: Sequence[Proof] = ()) -> str:
+                  superseded: bool = False, proofs: Sequence[Proof] = (), source_language: str = "en") -> str:
     """Id, title, revision, effective date, owner and the signatures of a published revision, and how each is
-    proven (`proofs`, by entry index: Publication.proofs_of)."""
-    signatures = [Signature(a.name, a.role, a.meaning, a.at.strftime("%Y-%m-%d %H:%M UTC") if a.at else "",
-                            (a.digest or "")[:19], proof_text(proofs, a)) for a in doc.current_approvals()]
-    state, css = (LABELS.superseded, "qms-badge--superseded") if superseded else (LABELS.effective, "")
+    proven (`proofs`, by entry index: Publication.proofs_of), in the language being rendered."""
+    words = current()
+    signatures = [Signature(a.name, a.role, a.meaning, words.moment(a.at), (a.digest or "")[:19],
+                            proof_text(proofs, a)) for a in doc.current_approvals()]
+    state, css = (words.superseded, "qms-badge--superseded") if superseded else (words.effective, "")
     return _render("control_block.html", link, unissued, doc_id=doc.id or "", doc=doc, signatures=signatures,
                    doc_type=type_label(doc.type or ""), next_review=next_review, commit=commit, state=state,
-                   state_css=css)
+                   state_css=css, source_language=source_language)
+
+
+def language_notice(site: Localization | None, doc_id: str, href: str) -> str:
+    """On a translation's site: "not translated" above the source, or "out of date" naming the newer source
+    revision and linking to it (`href`: the page on the default language's site). Empty otherwise."""
+    shown = site.shown.get(doc_id) if site is not None else None
+    if site is None or shown is None:
+        return ""
+    return _render("language_notice.html", shown=shown, row=shown.row, doc_id=doc_id, href=href,
+                   language=site.language, default=site.default)
 
 
 def proof_text(proofs: Sequence[Proof], a: Approval) -> Markup:
@@ -124,7 +159,7 @@ def revision_history(entry: Entry, href: Callable[[int], str | None] | None = No
     `proofs` says how each signer is proven (Publication.proofs)."""
     proven = proofs or {}
     rows = [HistoryRow(row.revision, row.effective_date,
-                       row.change_summary or (LABELS.initial_issue if row.revision == 1 else ""),
+                       row.change_summary or (current().initial_issue if row.revision == 1 else ""),
                        tuple(Signer(a.name, a.role, proof_text(proven.get((entry.doc.key or "", row.revision), ()), a))
                              for a in row.signatures if a.name),
                        href(row.revision) if href else None)
@@ -164,7 +199,7 @@ def matrix_rows(pub: Publication, exclusions: Mapping[str, str]) -> list[MatrixR
     rows = []
     for clause in iso9001.matrix_rows(c for c, _ in declared):
         ids = tuple(sorted({i for c, i in declared if iso9001.covers(c, clause)}))
-        required = iso9001.DOCUMENTED_INFORMATION.get(clause, "")
+        required = iso9001_terms.documented_information(clause, current().language)
         excluded = excluded_by(clause, exclusions)
         gap = bool(required) and not ids and excluded is None
         css = "qms-gap" if gap else "qms-excluded" if excluded is not None else ("qms-chapter" if "." not in clause else "")
@@ -173,7 +208,7 @@ def matrix_rows(pub: Publication, exclusions: Mapping[str, str]) -> list[MatrixR
 
 
 def _clause_title(clause: str) -> str:
-    return iso9001.CLAUSES.get(clause, LABELS.not_a_clause)
+    return iso9001_terms.clause_title(clause, current().language) or current().not_a_clause
 
 
 def clause_matrix(pub: Publication, link: Link, unissued: Unissued | None = None,

@@ -21,6 +21,7 @@ from qms_docs import clock
 from qms_docs.errors import ConfigError, QmsError
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import assets, guard
+from qms_docs.mkdocs_plugin import languages as sites
 from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
 from qms_docs.publishing import render
@@ -36,6 +37,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         self.published = 0
         self.token = "qmsblock" + uuid.uuid4().hex
         self.blocks: dict[str, list[str]] = {}  # page uri -> its HTML blocks, while the page is built
+        self.prepared: publishing.Publication | None = None  # set for the nested build of another language
+        self.foreign: dict[str, str] = {}  # page uri -> the language of its content, when not the site's
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         if not dirty:
@@ -44,18 +47,18 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         start = Path(config.config_file_path or ".").resolve().parent
         try:
-            pub = publishing.select(start, clock.today(), self.parsed)
+            pub = self.prepared or sites.prepare(config, publishing.select(start, clock.today(), self.parsed))
         except QmsError as e:
             raise PluginError(f"qms: {e}") from e
         refused = list(guard.refusals(config, pub.root, pub.root / pub.config.documents_dir, (assets.JS_URI,)))
         if refused:
             error = ConfigError("mkdocs.yml: " + "; ".join(refused))
             raise PluginError(f"qms: {error}") from error
-        for note in pub.notes:
+        for note in pub.notes if self.prepared is None else ():  # said once, by the default language's build
             log.info(note)
-        for problem in pub.problems:
+        for problem in pub.problems if self.prepared is None else ():
             log.warning(problem)
-        self.publication = pub
+        self.publication, self.foreign = pub, sites.foreign(pub)
         config.theme.dirs.insert(0, str(render.THEME_DIR))  # `robots: noindex` front matter (see theme/main.html)
         config.extra_css.append(assets.CSS_URI)
         config.extra_javascript.append(assets.JS_URI)
@@ -101,8 +104,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The page's HTML blocks back in place of their placeholders: the HTML MkDocs would have written."""
         blocks = self.blocks.pop(page.file.src_uri, [])
-        return re.sub(rf"<p>{self.token}x(\d+)</p>(\n?)",  # a raw block is followed by a blank line
+        html = re.sub(rf"<p>{self.token}x(\d+)</p>(\n?)",  # a raw block is followed by a blank line
                       lambda m: blocks[int(m.group(1))] + ("\n\n" if m.group(2) else ""), html)
+        language = self.foreign.get(page.file.src_uri)
+        return html if language is None else sites.wrap(html, language)  # e.g. the source of a missing translation
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """The language switcher leads to this page in the other languages."""
+        sites.set_alternates(config, self._pub(), page.url)
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Then the site of every other language, into site_dir/LANG/, from the same selection."""
+        pub = self._pub()
+        if self.prepared is None and pub.site is not None:
+            sites.build_others(config, pub)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """`mkdocs serve` rebuilds when a commit changes what is in force: watch HEAD and the refs."""

@@ -38,7 +38,7 @@ from qms_docs import templates
 from qms_docs.errors import ConfigError
 from qms_docs.mkdocs_plugin import assets, attachments, pages
 from qms_docs.mkdocs_plugin.extension import QmsMarkdown
-from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.labels import current, speaking
 from qms_docs.publishing.selection import Entry, Publication, Superseded
 
 SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
@@ -282,19 +282,22 @@ class _Renderer:
         def revision_href(revision: int) -> str | None:
             return self.href(uri, older[revision]) if revision in older else None
 
-        title = pages.page_title(entry)
+        title, site = pages.page_title(entry), self.pub.site
+        source = relative_url(self.urls[uri], site.prefix + self.urls[uri]) if site else ""  # the default site's page
         text = (front_matter(title) + _block(pages.print_notice(pages.document_label(entry), today))
+                + _block(pages.language_notice(site, entry.id, source))
                 + _block(pages.control_block(entry.doc, entry.commit.short, entry.next_review, link, self.unissued,
-                                             proofs=self.pub.proofs_of(entry.doc)))
+                                             proofs=self.pub.proofs_of(entry.doc),
+                                             source_language=self.pub.config.languages.default))
                 + self.body.convert(uri, uri, entry.doc.body)
-                + "## " + markdown_text(LABELS.revision_history) + "\n\n"
+                + "## " + markdown_text(current().revision_history) + "\n\n"
                 + _block(pages.revision_history(entry, revision_href, self.pub.proofs)))
         return Page(uri, title, text, self.options.nav_documents_max >= len(self.types[entry.doc_type.name]))
 
     def superseded_page(self, uri: str, entry: Entry, old: Superseded) -> Page:
         doc = old.doc
-        title = html.escape(LABELS.superseded_title.format(id=entry.id, revision=doc.revision))
-        label = LABELS.document_label.format(id=entry.id, revision=doc.revision)
+        title = html.escape(current().superseded_title.format(id=entry.id, revision=doc.revision))
+        label = current().document_label.format(id=entry.id, revision=doc.revision)
         text = (front_matter(title, hidden=True, template=SUPERSEDED_TEMPLATE) + _block(pages.print_notice(label, self.pub.today))
                 + _block(pages.superseded_notice(doc, old.until, entry.doc.revision, self.href(uri, entry.uri)))
                 + _block(pages.control_block(doc, old.commit, None, self.link_from(uri), self.unissued, superseded=True,
@@ -304,7 +307,7 @@ class _Renderer:
 
     def generated(self, uri: str) -> Page:
         pub, link, today = self.pub, self.link_from(uri), self.pub.today
-        title = html.escape(pages.TITLES[uri])
+        title = html.escape(pages.title(uri))
         notice = pages.print_notice(pages.page_label(uri, today), today)
         if uri == pages.MDL:
             content = pages.master_list(pub, link, self.href(uri, pages.ARCHIVE), self.unissued)
@@ -326,7 +329,7 @@ class _Renderer:
         heading = pages.type_label(name, plural=True)
         today = self.pub.today
         content = pages.type_index(heading, self.types[name], today, self.link_from(uri))
-        notice = pages.print_notice(LABELS.page_label.format(title=heading, today=today), today)
+        notice = pages.print_notice(current().page_label.format(title=heading, today=current().date(today)), today)
         return Page(uri, html.escape(heading), front_matter(html.escape(heading), hide_toc=True)
                     + _block(notice) + _one(content), True)
 
@@ -334,7 +337,7 @@ class _Renderer:
         """Home, the lists, upcoming revisions (when there are), then one section per type (qms.yml order):
         its documents, or its index page when it has more than `nav_documents_max`."""
         first = [pages.HOME, pages.MDL, pages.MATRIX] + ([pages.UPCOMING] if self.pub.upcoming else [])
-        items: list[NavItem] = [{pages.TITLES[u]: u} for u in first]
+        items: list[NavItem] = [{pages.title(u): u} for u in first]
         for name, entries in self.types.items():
             if name in self.indexes:
                 items.append({pages.type_label(name, plural=True): self.indexes[name]})
@@ -362,4 +365,5 @@ def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Man
 
     `taken` are paths the builder already serves (a theme's files): neither a page nor an attachment
     may replace one."""
-    return _Renderer(pub, options, frozenset(taken)).render()
+    with speaking(pub.site.language if pub.site else pub.config.languages.default):  # the site's labels
+        return _Renderer(pub, options, frozenset(taken)).render()

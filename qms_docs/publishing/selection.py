@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qms_docs.config import Config, DocType, load_config
 from qms_docs.gitio import runner
@@ -27,6 +28,9 @@ from qms_docs.records.proofs import prove
 from qms_docs.records.review import next_review
 from qms_docs.records.verify import Judge, Judged, unreadable_notes
 from qms_docs.signatures.policy import Proof
+
+if TYPE_CHECKING:
+    from qms_docs.publishing.languages import Localization
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Entry:
     history: tuple[RevisionRow, ...]  # newest first; the first row is the published revision
     next_review: dt.date | None
     superseded: tuple[Superseded, ...] = ()  # newest first
+    approved: Mapping[int, str] = field(default_factory=dict)  # digest of every revision that counts (SPEC 8)
 
     @property
     def id(self) -> str:
@@ -96,6 +101,8 @@ class Publication:
     root: Path = Path(".")
     upcoming: tuple[Upcoming, ...] = ()  # by effective date, then id
     proofs: Mapping[tuple[str, int], tuple[Proof, ...]] = field(default_factory=dict)  # (key, revision) -> per entry
+    translations: tuple[Entry, ...] = ()  # the translations in force, verified as the sources are (SPEC 8)
+    site: Localization | None = None  # the language of the site, when the manual has translations
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.documents}
@@ -133,7 +140,8 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
                        tuple(sorted(walker.archive, key=lambda w: w.doc.id or "")), tuple(notes),
                        tuple(walker.problems), root,
                        tuple(sorted(walker.upcoming, key=lambda u: (u.doc.effective_date or today, u.doc.id or ""))),
-                       {(j.doc.key or "", j.doc.revision or 0): p for j, p in zip(walker.proved, proofs, strict=True)})
+                       {(j.doc.key or "", j.doc.revision or 0): p for j, p in zip(walker.proved, proofs, strict=True)},
+                       tuple(sorted(walker.translations, key=lambda t: (_order(t), t.doc.language or ""))))
 
 
 def _order(entry: Entry) -> tuple[str, int, str]:
@@ -166,6 +174,8 @@ class _Walker:
         self.proved: list[Judged] = []  # the published revisions, whose proofs the pages show
         self.uris: dict[str, str] = {}  # site uri -> id
         self.ids: set[str] = set()
+        self.translations: list[Entry] = []
+        self.keys: set[str] = set()  # translations taken, by key (ID@LANG)
         self.order = {c.sha: i for i, c in enumerate(history.commits)}
         self._gone: dict[str, list[Version]] | None = None
 
@@ -197,7 +207,8 @@ class _Walker:
             self.problems.append(f"{versions[-1].path}: never readable as a controlled document; not published")
             return
         if latest.is_translation:
-            return  # a translation belongs to its language's site (SPEC 8), never to this one
+            self.translation(versions, latest)  # it belongs to its language's site (SPEC 8), never to this one
+            return
         if latest.id in self.ids:
             self.problems.append(f"{versions[-1].path}: {latest.id} is also in another file; not published twice")
             return
@@ -218,20 +229,47 @@ class _Walker:
             self.notes.append(f"{latest.id}: no revision is effective on {self.today}; not published")
             return
         version, doc = effective[0].version, effective[0].doc
-        rows = tuple(self.row(j.version, j.doc) for j in effective if j.doc.status is Status.APPROVED)
+        rows, superseded = self.rows(effective), self.superseded(effective)
         uri = version.path[len(self.prefix):]
         if uri in self.uris:
             self.problems.append(f"{latest.id}: {uri} is already used by {self.uris[uri]}; not published")
             return
         self.uris[uri] = latest.id
         doc_type = self.config.types[doc.type or ""]
-        superseded = tuple(Superseded(j.doc, j.version.commit.short, effective[n].doc.effective_date)
-                           for n, j in enumerate(effective[1:]) if j.doc.status is Status.APPROVED)
-        self.entries.append(Entry(doc, uri, version.commit, doc_type, rows, next_review(doc, doc_type), superseded))
+        self.entries.append(Entry(doc, uri, version.commit, doc_type, rows, next_review(doc, doc_type), superseded,
+                                  _digests(judged)))
         self.proved.extend(j for j in effective if j.doc.status is Status.APPROVED)
         if latest.revision != doc.revision or latest.status is not Status.APPROVED:
             self.notes.append(f"{latest.id}: revision {latest.revision} is {self.why(latest)}; "
                               f"publishing revision {doc.revision}")
+
+    def translation(self, versions: list[Version], latest: Document) -> None:
+        """A translation's revision in force, judged as a source's is (its own approvers: SPEC 8): drafts,
+        forged or withdrawn translations never get an entry; which source revision it renders is judged per
+        language site (`qms_docs.publishing.languages`)."""
+        if latest.key in self.keys:
+            self.problems.append(f"{versions[-1].path}: {latest.key} is also in another file; not published twice")
+            return
+        self.keys.add(latest.key)
+        judged = [j for j in self.judge.lineage(versions) if j.doc.key == latest.key]
+        effective = in_force(judged, self.today)
+        self.held_back(latest.key, judged, effective)
+        doc_type = self.config.types.get(effective[0].doc.type or "") if effective else None
+        if not effective or effective[0].doc.status is not Status.APPROVED or doc_type is None:
+            return
+        version, doc = effective[0].version, effective[0].doc
+        self.translations.append(Entry(doc, version.path[len(self.prefix):], version.commit, doc_type,
+                                       self.rows(effective), None, self.superseded(effective), _digests(judged)))
+        self.proved.extend(j for j in effective if j.doc.status is Status.APPROVED)
+
+    def rows(self, effective: list[Judged]) -> tuple[RevisionRow, ...]:
+        """The revision history: every approved revision that was in force, newest first."""
+        return tuple(self.row(j.version, j.doc) for j in effective if j.doc.status is Status.APPROVED)
+
+    def superseded(self, effective: list[Judged]) -> tuple[Superseded, ...]:
+        """The revisions in force before the current one, each with the day it was replaced."""
+        return tuple(Superseded(j.doc, j.version.commit.short, effective[n].doc.effective_date)
+                     for n, j in enumerate(effective[1:]) if j.doc.status is Status.APPROVED)
 
     def pending(self, judged: list[Judged], floor: int) -> list[Upcoming]:
         """Per revision above `floor`, the newest version that counts and whose date has not come."""
@@ -274,6 +312,11 @@ class _Walker:
         if doc.status is Status.OBSOLETE:
             return "a withdrawal not yet approved and in force"
         return f"in {doc.status or 'an unknown status'}"
+
+
+def _digests(judged: list[Judged]) -> dict[int, str]:
+    """Revision -> digest of every version that counts (a translation must name one of these)."""
+    return {j.doc.revision: j.doc.digest for j in judged if j.counts and j.doc.revision is not None}
 
 
 def _uncommitted(root: Path, documents_dir: str) -> list[str]:

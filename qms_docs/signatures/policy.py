@@ -304,15 +304,16 @@ def proven_by(doc: Document, n: int, facts: RevisionFacts) -> Proof:
 
 def proof(p: Proof) -> str:
     """The proof in labels.py wording, the same words in history, report, site and PDF."""
-    from qms_docs.publishing.labels import ENGLISH
+    from qms_docs.publishing.labels import current
 
+    words = current()  # the language being rendered (English outside a translation's site)
     if p.kind is ProofKind.ENTRY:
-        return ENGLISH.proof_entry.format(fingerprint=p.fingerprint)
+        return words.proof_entry.format(fingerprint=p.fingerprint)
     if p.kind is ProofKind.COMMIT:
-        return ENGLISH.proof_commit.format(commit=p.commit[:12], fingerprint=p.fingerprint)
+        return words.proof_commit.format(commit=p.commit[:12], fingerprint=p.fingerprint)
     if p.kind is ProofKind.INVALID:
-        return ENGLISH.proof_invalid.format(reason=p.reason)
-    return ENGLISH.proof_author
+        return words.proof_invalid.format(reason=p.reason)
+    return words.proof_author
 
 
 @lru_cache(maxsize=256)

@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from qms_docs.mkdocs_plugin import attachments, pages, urls
 from qms_docs.mkdocs_plugin.extension import QmsMarkdown
-from qms_docs.publishing.labels import ENGLISH as LABELS
+from qms_docs.publishing.labels import current
 from qms_docs.publishing.pdf.fetcher import SCHEME, image_type
 from qms_docs.publishing.selection import Entry, Publication
 
@@ -155,10 +155,14 @@ class Composer:
         self.ext.page_uri, self.ext.page_id = entry.uri, entry.id
         body = Markup(self.md.convert(entry.doc.body))  # noqa: S704 (QmsMarkdown shows raw HTML as text)
         state = state_of(entry, self.today, self.imprint.as_of, self.imprint.today)
-        control = _unique(pages.control_block(entry.doc, entry.commit.short, entry.next_review, self.link,
-                                              self.unissued, superseded=state is State.SUPERSEDED,
-                                              proofs=self.pub.proofs_of(entry.doc)),
+        notice = pages.language_notice(self.pub.site, entry.id, "")  # a translation's PDF: stale, or not translated
+        control = _unique(notice + pages.control_block(entry.doc, entry.commit.short, entry.next_review, self.link,
+                                                       self.unissued, superseded=state is State.SUPERSEDED,
+                                                       proofs=self.pub.proofs_of(entry.doc),
+                                                       source_language=self.pub.config.languages.default),
                           "qms-control", entry.id)
+        if self.pub.site is not None and (entry.doc.language or self.pub.site.default) != self.pub.site.language:
+            body = Markup(f'<div lang="{escape(self.pub.site.default)}">{body}</div>')  # noqa: S704 (the source shown)
         history = _unique(pages.revision_history(entry, None, self.pub.proofs), "qms-revision-history", entry.id)
         return Sheet(entry, state, anchor(entry.id), control, body, history)
 
@@ -169,26 +173,28 @@ def _unique(block: str, element_id: str, doc_id: str) -> Markup:
 
 
 _ENV = jinja2.Environment(loader=pages._Loader("qms_docs.templates", "pdf"), autoescape=jinja2.select_autoescape(["html"]),
-                          undefined=jinja2.StrictUndefined, finalize=lambda v: "" if v is None else v)
+                          undefined=jinja2.StrictUndefined, finalize=pages._finalize)
 _ENV.filters["css_string"] = pages.css_string
 
 
 def _render(template: str, **values: Any) -> str:
-    return _ENV.get_template(template).render(l=LABELS, State=State, **values)
+    return _ENV.get_template(template).render(l=current(), State=State, **values)
 
 
 def stylesheet(imprint: Imprint) -> str:
     """The print stylesheet: page boxes with the footer of this print (every value CSS-escaped)."""
-    return _render("pdf.css", foot=foot(imprint), page_content=counter_content(LABELS.pdf_page),
-                   watermarks={"superseded": watermark(LABELS.pdf_superseded),
-                               "not_yet": watermark(LABELS.pdf_not_yet_in_force)})
+    words = current()
+    return _render("pdf.css", foot=foot(imprint), page_content=counter_content(words.pdf_page),
+                   watermarks={"superseded": watermark(words.pdf_superseded),
+                               "not_yet": watermark(words.pdf_not_yet_in_force)})
 
 
 def foot(imprint: Imprint) -> str:
     """The footer's text: the print date and whether the copy is controlled."""
-    status = (LABELS.pdf_controlled_copy.format(number=imprint.copy.number, holder=imprint.copy.holder)
-              if imprint.copy else LABELS.pdf_uncontrolled)
-    return f"{LABELS.pdf_printed.format(date=imprint.today)} · {status}"
+    words = current()
+    status = (words.pdf_controlled_copy.format(number=imprint.copy.number, holder=imprint.copy.holder)
+              if imprint.copy else words.pdf_uncontrolled)
+    return f"{words.pdf_printed.format(date=words.date(imprint.today))} · {status}"
 
 
 def counter_content(label: str) -> str:
@@ -209,7 +215,7 @@ def watermark(text: str) -> str:
 def document(composer: Composer, entry: Entry) -> str:
     """The HTML of one document's PDF."""
     sheet = composer.sheet(entry)
-    title = LABELS.document_label.format(id=entry.id, revision=entry.doc.revision)
+    title = current().document_label.format(id=entry.id, revision=entry.doc.revision)
     return _render("document.html", imprint=composer.imprint, sheets=[sheet], title=title, manual=None)
 
 
@@ -229,7 +235,7 @@ def manual(composer: Composer, head: str | None) -> str:
                         Markup(pages.clause_matrix(pub, composer.link, composer.unissued)),  # noqa: S704
                         Markup(pages.archive(pub)))  # noqa: S704 (autoescaped templates)
     sheets = [composer.sheet(entry) for entry in pub.documents]
-    return _render("document.html", imprint=composer.imprint, sheets=sheets, title=LABELS.pdf_manual,
+    return _render("document.html", imprint=composer.imprint, sheets=sheets, title=current().pdf_manual,
                    manual=parts, head=head, type_label=pages.type_label)
 
 

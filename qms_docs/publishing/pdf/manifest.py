@@ -32,6 +32,7 @@ class Printed:
     id: str
     revision: int | None
     digest: str
+    language: str | None = None  # a translation's language (SPEC 8); None: the source
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def build(entries: Sequence[Entry], *, organisation: str, head: str | None, prin
 
 def _document(entry: Entry) -> dict[str, Any]:
     doc = entry.doc
-    return {"id": entry.id, "title": doc.title, "revision": doc.revision, "digest": doc.digest,
+    return {"id": entry.id, **({"language": doc.language} if doc.is_translation else {}),
+            "title": doc.title, "revision": doc.revision, "digest": doc.digest,
             "effective_date": doc.effective_date.isoformat() if doc.effective_date else None,
             "commit": entry.commit.sha,
             "signatures": [{"name": a.name, "email": a.email, "role": a.role, "meaning": a.meaning,
@@ -76,8 +78,9 @@ def parse(data: bytes) -> Manifest:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("digest"), str):
             raise UsageError(f"{NAME}: a document entry without an id and a digest")
         revision = item.get("revision")
+        language = item.get("language")
         docs.append(Printed(item["id"], revision if isinstance(revision, int) and not isinstance(revision, bool) else None,
-                            item["digest"]))
+                            item["digest"], language if isinstance(language, str) else None))
     commit = raw.get("source_commit")
     return Manifest(commit if isinstance(commit, str) else None, str(raw.get("printed_at", "")), tuple(docs))
 
