@@ -35,6 +35,7 @@ MAX_DEPTH = 100
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE, _VALUE, _STR = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:str"
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_Pending = deque[tuple[Any, Node | None]]  # (empty list or mapping, its node), or (a constructor's generator, None)
 _SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 _BRACKETS = re.compile(r"[\[\]{}]")
 _KINDS = {"timestamp": "date or time", "int": "whole number", "float": "number", "bool": "true or false"}
@@ -120,14 +121,14 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
         """The document's value. The node graph is a tree (anchors were refused), so plain nodes are
         built here, level by level as PyYAML's own constructor fills them: the same value, and the same
         first error when a text holds several."""
-        pending: deque[tuple[Any, Node]] = deque()
+        pending: _Pending = deque()
         try:
             data = self._shallow(node, pending)
             while pending:
                 container, parent = pending.popleft()
-                if isinstance(container, list):
+                if isinstance(container, list) and isinstance(parent, SequenceNode):
                     container.extend([self._shallow(item, pending) for item in parent.value])
-                elif isinstance(container, dict):
+                elif isinstance(container, dict) and isinstance(parent, MappingNode):
                     self._fill_mapping(container, parent, pending)
                 else:  # the rest of a general constructor's work (a generator), in its turn
                     for _ in container:
@@ -135,9 +136,10 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
                     self._adopt(pending)
             return data
         finally:
-            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+            for memo in (self.constructed_objects, self.recursive_objects, self.state_generators):
+                memo.clear()  # as PyYAML's own construct_document leaves them
 
-    def _shallow(self, node: Node, pending: deque[tuple[Any, Node]]) -> Any:
+    def _shallow(self, node: Node, pending: _Pending) -> Any:
         """A node's value; a plain list or mapping is returned empty and queued to be filled."""
         tag, kind = node.tag, type(node)
         if kind is ScalarNode:
@@ -146,21 +148,23 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
             if tag in _SCALARS:
                 return self.yaml_constructors[tag](self, node)
         elif kind is SequenceNode and tag == _SEQ:
-            pending.append((items := [], node))
+            items: list[Any] = []
+            pending.append((items, node))
             return items
         elif kind is MappingNode and tag == _MAP:
-            pending.append((fields := {}, node))
+            fields: dict[Any, Any] = {}
+            pending.append((fields, node))
             return fields
         data = self.construct_object(node)  # any other tag: PyYAML's general constructor
         self._adopt(pending)
         return data
 
-    def _adopt(self, pending: deque[tuple[Any, Node]]) -> None:
+    def _adopt(self, pending: _Pending) -> None:
         """Queue the work the general constructor left for later behind this document's own."""
         pending.extend((generator, None) for generator in self.state_generators)
-        self.state_generators = []
+        self.state_generators.clear()
 
-    def _fill_mapping(self, mapping: dict[Any, Any], node: MappingNode, pending: deque[tuple[Any, Node]]) -> None:
+    def _fill_mapping(self, mapping: dict[Any, Any], node: MappingNode, pending: _Pending) -> None:
         """construct_mapping's work and refusals (merge, unhashable and duplicate keys), in its order."""
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
