@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from qms_docs.config import Config, DocType, Signing
 from qms_docs.model.document import Approval, Document, Meaning, Status
+from qms_docs.signatures.proof_labels import ENGLISH as PROOF_ENGLISH
+from qms_docs.signatures.proof_labels import ProofLabels
 
 if TYPE_CHECKING:  # the SSHSIG modules load only when an entry carries a signature (not on `qms check`'s path)
     from qms_docs.signatures.allowed_signers import AllowedSigners
@@ -248,21 +250,21 @@ def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: Allowed
     return verify_entry(doc_id, dict(items), signers)
 
 
-def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = False) -> str:
-    """How the entry's signer is proven, in labels.py wording: its entry signature (with the key's fingerprint),
+def proof(a: Approval, signing: Signing | None = None, commit_signed: bool = False,
+          labels: ProofLabels = PROOF_ENGLISH) -> str:
+    """How the entry's signer is proven, in `labels`' wording: its entry signature (with the key's fingerprint),
     a signed commit (signing.required with method commit, or a verified commit signature), or the commit author."""
-    from qms_docs.publishing.labels import ENGLISH
     from qms_docs.signatures.sshsig import MalformedSignature, parse_armored
 
     armored = a.raw.get("sig")
     if isinstance(armored, str):
         try:
-            return ENGLISH.proof_entry.format(fingerprint=parse_armored(armored).key.fingerprint)
+            return labels.entry.format(fingerprint=parse_armored(armored).key.fingerprint)
         except MalformedSignature:
             pass
     if commit_signed or (signing is not None and signing.required and signing.method == "commit"):
-        return ENGLISH.proof_commit
-    return ENGLISH.proof_author
+        return labels.commit
+    return labels.author
 
 
 @lru_cache(maxsize=256)
