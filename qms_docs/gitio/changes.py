@@ -83,10 +83,11 @@ def remote_default_branch(root: Path, remote: str) -> str | None:
     return runner.git_text(root, "symbolic-ref", "-q", head).strip() or None
 
 
-def merge_heads(root: Path) -> list[str]:
-    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none."""
+def merge_heads(root: Path, merge_head: Path | None = None) -> list[str]:
+    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none
+    (`merge_head`: where the file is, when the caller already asked git)."""
     try:
-        text = runner.git_path(root, "MERGE_HEAD").read_text(encoding="ascii", errors="replace")
+        text = (merge_head or runner.git_path(root, "MERGE_HEAD")).read_text(encoding="ascii", errors="replace")
     except OSError:
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
