@@ -64,9 +64,10 @@ def median_time(argv: Sequence[str], runs: int = 5, cwd: Path | None = None, ok:
     return statistics.median(times)
 
 
-def interleaved(commands: dict[str, Sequence[str]], runs: int = 5) -> dict[str, tuple[float, float]]:
+def interleaved(commands: dict[str, Sequence[str]], runs: int = 5,
+                cwds: dict[str, Path] | None = None) -> dict[str, tuple[float, float]]:
     """{name: (median wall seconds, median CPU seconds)}, running the commands round-robin after one
-    warm-up each, so that drift in a shared machine's speed hits them all alike."""
+    warm-up each, so that drift in a shared machine's speed hits them all alike (`cwds`: where to run some)."""
     import resource
 
     walls: dict[str, list[float]] = {k: [] for k in commands}
@@ -75,7 +76,7 @@ def interleaved(commands: dict[str, Sequence[str]], runs: int = 5) -> dict[str, 
         for name, argv in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.run(argv, capture_output=True)
+            proc = subprocess.run(argv, capture_output=True, cwd=(cwds or {}).get(name))
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode not in (0, 1):
