@@ -14,14 +14,34 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def corpus(docs: int, revisions: int, drafts: int = 0) -> Path:
-    """A corpus from the project's own generator (bench/make_corpus.py), cached under bench/out/."""
-    path = OUT / f"corpus-{docs}x{revisions}-d{drafts}"
+def corpus(docs: int, revisions: int, drafts: int = 0, sign: bool = False) -> Path:
+    """A corpus from the project's own generator (bench/make_corpus.py), cached under bench/out/;
+    `sign`: every approval entry-signed, with the signers' keys kept in bench/out/keys."""
+    path = OUT / f"corpus-{docs}x{revisions}-d{drafts}{'-signed' if sign else ''}"
     if not (path / ".git").is_dir():
         OUT.mkdir(exist_ok=True)
         subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(path), "--docs", str(docs),
-                        "--revisions", str(revisions), "--drafts", str(drafts)], check=True)
+                        "--revisions", str(revisions), "--drafts", str(drafts),
+                        *(["--sign", str(OUT / "keys")] if sign else [])], check=True)
     return path
+
+
+def compiled() -> str:
+    """Byte-compile the qms_docs the commands will import, and say where it is. An installed package
+    has its bytecode (pip writes it); a source tree run with PYTHONDONTWRITEBYTECODE=1 would otherwise
+    compile every module again in every run, a cost no user pays (~50 ms for `qms check`)."""
+    found = subprocess.run([sys.executable, "-c", "import qms_docs, os; print(os.path.dirname(qms_docs.__file__))"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", found], check=True, capture_output=True)
+    return found
+
+
+def load_note() -> str:
+    """The load average, for the report: on a shared machine wall times stretch, CPU times much less."""
+    import os
+
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def commits(repo: Path) -> int:
@@ -44,9 +64,10 @@ def median_time(argv: Sequence[str], runs: int = 5, cwd: Path | None = None, ok:
     return statistics.median(times)
 
 
-def interleaved(commands: dict[str, Sequence[str]], runs: int = 5) -> dict[str, tuple[float, float]]:
+def interleaved(commands: dict[str, Sequence[str]], runs: int = 5,
+                cwds: dict[str, Path] | None = None) -> dict[str, tuple[float, float]]:
     """{name: (median wall seconds, median CPU seconds)}, running the commands round-robin after one
-    warm-up each, so that drift in a shared machine's speed hits them all alike."""
+    warm-up each, so that drift in a shared machine's speed hits them all alike (`cwds`: where to run some)."""
     import resource
 
     walls: dict[str, list[float]] = {k: [] for k in commands}
@@ -55,7 +76,7 @@ def interleaved(commands: dict[str, Sequence[str]], runs: int = 5) -> dict[str, 
         for name, argv in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.run(argv, capture_output=True)
+            proc = subprocess.run(argv, capture_output=True, cwd=(cwds or {}).get(name))
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode not in (0, 1):

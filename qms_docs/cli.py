@@ -4,7 +4,6 @@ lazily, so `qms check` and the hooks never pay for mkdocs or GitPython."""
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import gc
 import sys
 from pathlib import Path
@@ -20,20 +19,17 @@ class QmsGroup(click.Group):
     rule, said no), into a one-line message on stderr and its exit code; no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from qms_docs.errors import QmsError, io_error
-        from qms_docs.model.printable import printable
+        from qms_docs.errors import QmsError
+        from qms_docs.failure import failure
 
         try:
             return super().invoke(ctx)
-        except QmsError as e:
-            error = click.ClickException(printable(str(e)))
-            error.exit_code = e.exit_code
-            raise error from None
-        except OSError as e:
-            if e.errno == errno.EPIPE:
+        except (QmsError, OSError) as e:
+            ended = failure(e)
+            if ended is None:
                 raise  # a closed pipe (`qms list | head`): click ends quietly
-            error = click.ClickException(printable(str(io_error(e))))
-            error.exit_code = 2
+            error = click.ClickException(ended[1])
+            error.exit_code = ended[0]
             raise error from None
 
 

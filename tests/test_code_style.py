@@ -15,6 +15,8 @@ from tests.builders import commit, doc_path, make_document
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("git", "mkdocs", "rich", "markdown", "material", "jinja2")
+CHECK_NEVER = ("qms_docs.changes.compare", "qms_docs.changes.range", "qms_docs.gitio.log", "qms_docs.records.verify",
+               "qms_docs.signatures.sshsig", "qms_docs.signatures.keys", "qms_docs.publishing")
 
 
 def _tool(module: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,8 +45,8 @@ def _imported(argv: list[str], cwd: Path, stdin: str = "") -> set[str]:
                           input=stdin, capture_output=True, text=True)
     assert "Traceback" not in proc.stderr, proc.stderr
     names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)", proc.stderr, re.MULTILINE)
-    assert "qms_docs.cli" in names, proc.stderr[-2000:]  # the command really ran under -X importtime
-    return {name.split(".")[0] for name in names}
+    assert {"qms_docs.cli", "qms_docs.hooks"} & set(names), proc.stderr[-2000:]  # it really ran under -X importtime
+    return {name.split(".")[0] for name in names} | {name for name in names if name.startswith("qms_docs.")}
 
 
 def test_check_and_the_hooks_import_neither_gitpython_nor_mkdocs_nor_rich(qms_repo: Path) -> None:
@@ -60,8 +62,13 @@ def test_check_and_the_hooks_import_neither_gitpython_nor_mkdocs_nor_rich(qms_re
     for argv in (["check"], ["check", "--staged"], ["hook", "pre-commit"], ["hook", "commit-msg", str(message)],
                  ["hook", "pre-receive"], ["hook", "pre-push", "origin", "url"]):
         loaded = _imported(argv, qms_repo, push.get(" ".join(argv[:2]), ""))
-        assert "yaml" in loaded and "click" in loaded, argv  # it did load and judge the documents
+        assert "yaml" in loaded, argv  # it did load and judge the documents
         assert not loaded & set(HEAVY), f"qms {' '.join(argv)} imported {sorted(loaded & set(HEAVY))}"
+        assert "cryptography" not in loaded, argv  # no entry carries `sig`: no signature code at all
+        # a hook as the shims call it runs without click (qms_docs/__main__.py); `check` is click's
+        assert ("click" in loaded) is (argv[0] == "check"), argv
+        if argv[0] == "check":  # the static check reads no history and no signature
+            assert not {n for n in loaded if n.startswith(CHECK_NEVER)}, sorted(loaded)
 
 
 def test_the_commands_that_commit_do_load_gitpython(qms_repo: Path) -> None:
@@ -91,7 +98,8 @@ def _imports(path: Path) -> list[str]:
 LAYERS = {  # package -> what it must never import (issue: model and rules free of git, click and mkdocs)
     "model": ("git", "click", "mkdocs", "qms_docs.gitio", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
     "rules": ("git", "click", "mkdocs", "qms_docs.gitio", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
-    "signatures": ("click", "mkdocs", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
+    "signatures": ("click", "mkdocs", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli", "qms_docs.publishing",
+                   "qms_docs.records", "qms_docs.mkdocs_plugin"),
     "parsing": ("qms_docs.model", "qms_docs.config", "qms_docs.gitio"),
     "hooks": ("qms_docs.commands",),
 }
@@ -115,3 +123,17 @@ def test_no_api_that_click_9_removes() -> None:
     """`click.get_binary_stream` is deprecated for Click 9 (pyproject bounds click below 9 meanwhile)."""
     used = [str(p.relative_to(ROOT)) for p in (ROOT / "qms_docs").rglob("*.py") if "get_binary_stream" in p.read_text()]
     assert not used, used
+
+
+@pytest.mark.parametrize("argv", [["hook", "pre-commit"], ["hook", "commit-msg"], ["hook", "pre-push", "origin", "url"]])
+def test_the_hook_entry_without_click_says_what_the_click_command_says(tmp_path: Path, argv: list[str]) -> None:
+    """`qms hook NAME` skips click (qms_docs/__main__.py) yet answers as `qms hook` does: message and exit code."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    fast, slow = (subprocess.run([sys.executable, *entry, *argv], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                 input="") for entry in (["-m", "qms_docs"], ["-c", CLICK_ENTRY]))
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+    assert fast.returncode == 2 and "Traceback" not in fast.stderr
+    assert fast.stderr.startswith(("Error: ", "qms hook commit-msg: expected 1 argument")), fast.stderr
+
+
+CLICK_ENTRY = "import sys; from qms_docs.cli import main; sys.exit(main())"

@@ -20,4 +20,5 @@ def test_publish_says_which_revisions_it_held_back_and_why(tmp_path: Path) -> No
     held = [line for line in result.stdout.splitlines() if line.startswith("held back: ")]
     assert any(line.startswith("held back: WI-001: revision 2 is approved, effective from ") for line in held), held
     assert any(line.startswith("held back: QP-001: revision 2 is in draft") for line in held), held
+    assert not any(line.startswith("held back: publishing ") for line in held), held  # the count is no hold
     assert result.stdout.splitlines()[-1].startswith("published ")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qms_docs.config import CONFIG_FILE, Config, parse_config
@@ -21,6 +21,7 @@ from qms_docs.model.frontmatter import parse
 from qms_docs.model.snapshot import Snapshot, is_document
 from qms_docs.rules.config_change import guarded_files
 
+ID_INDEX, MERGE_HEAD = "qms-id-index", "MERGE_HEAD"  # files in the git folder the pre-commit hook may read
 _ID_LINE = re.compile(r"""^(id|status):[ \t]*(['"]?)([^'"#]*?)\2[ \t]*(?:#.*)?$""")
 
 
@@ -34,6 +35,7 @@ class Staged:
     config_changes: tuple[str, ...]  # guarded files the commit changes (qms.yml, allowed signers, mkdocs.yml, ...)
     documents: Snapshot  # the staged state of the changed documents
     base: Snapshot | None  # their state in HEAD
+    git_files: Mapping[str, Path] = field(default_factory=dict)  # ID_INDEX, MERGE_HEAD -> where they are
 
     def changed_ids(self) -> tuple[str, ...]:
         """Ids of the documents the commit changes (a deleted one by its id in HEAD)."""
@@ -64,7 +66,7 @@ def _parse(reader: runner.BlobReader, items: Iterable[tuple[str, str]]) -> tuple
 
 def read_staged(root: Path) -> Staged:
     """The staged document changes; a staged qms.yml is validated even though HEAD's judges the commit."""
-    head = runner.resolve(root, "HEAD")
+    head, git_files = runner.head_and_git_paths(root, (ID_INDEX, MERGE_HEAD))
     diff = changes.changed_files(root, None, changes.INDEX)
     touched = set(x for c in diff for x in (c.old_path, c.path))
     with runner.BlobReader(root) as reader:
@@ -86,7 +88,7 @@ def read_staged(root: Path) -> Staged:
                               and is_document(c.old_path, folder))) if head else ([], [])
     return Staged(config, head, docs, tuple(p for p in guarded_files(config) if p in touched),
                   Snapshot(INDEX, config, tuple(new[0]), tuple(new[1])),
-                  Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None)
+                  Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None, git_files)
 
 
 def _front_ids(data: bytes) -> tuple[str | None, str | None]:
@@ -102,14 +104,14 @@ def _front_ids(data: bytes) -> tuple[str | None, str | None]:
     return found.get("id"), found.get("status")
 
 
-def id_index(root: Path, config: Config) -> dict[str, tuple[str | None, str | None]]:
+def id_index(root: Path, config: Config, cache_file: Path | None = None) -> dict[str, tuple[str | None, str | None]]:
     """path -> (id, status) of every staged document, read from their `id:` and `status:` lines.
 
     Enough for duplicate ids and unknown references without parsing every document (an id written
     in an unusual YAML form, an alias or a multi-line scalar, is missed). Results are kept per blob
     id in the git folder (`qms-id-index`), so a commit reads only the blobs it has not seen before."""
     entries = [(p, oid) for p, oid in runner.list_index(root, config.documents_dir) if is_document(p, config.documents_dir)]
-    cache_file = runner.git_path(root, "qms-id-index")
+    cache_file = cache_file or runner.git_path(root, ID_INDEX)
     cache: dict[str, tuple[str | None, str | None]] = {}
     with contextlib.suppress(OSError):
         for line in cache_file.read_text(encoding="utf-8").splitlines():

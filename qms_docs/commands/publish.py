@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qms_docs.errors import ConfigError, QmsError, UsageError
-from qms_docs.mkdocs_plugin import guard
+from qms_docs.mkdocs_plugin import HELD_BACK, guard
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -28,10 +28,8 @@ class _Collect(logging.Handler):
         return [r.getMessage() for r in self.records if r.levelno >= level]
 
     def notes(self) -> list[str]:
-        """What the qms plugin held back and why (its INFO lines, which `mkdocs build` shows too)."""
-        lines = [r.getMessage().removeprefix("qms: ") for r in self.records
-                 if r.levelno == logging.INFO and r.name.endswith("plugins.qms")]
-        return [line for line in lines if not line.startswith("publishing ")]  # the count is said last
+        """What the qms plugin held back and why: the lines of its held-back logger (`mkdocs build` shows them too)."""
+        return [r.getMessage().removeprefix("qms: ") for r in self.records if r.name == f"mkdocs.plugins.{HELD_BACK}"]
 
 
 def run(root: Path, site_dir: Path | None) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from qms_docs.gitio import runner
 from qms_docs.gitio.log import Change, raw_entries
@@ -83,10 +83,11 @@ def remote_default_branch(root: Path, remote: str) -> str | None:
     return runner.git_text(root, "symbolic-ref", "-q", head).strip() or None
 
 
-def merge_heads(root: Path) -> list[str]:
-    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none."""
+def merge_heads(root: Path, merge_head: Path | None = None) -> list[str]:
+    """The other parents of the commit being made when it concludes a merge (MERGE_HEAD), else none
+    (`merge_head`: where the file is, when the caller already asked git)."""
     try:
-        text = runner.git_path(root, "MERGE_HEAD").read_text(encoding="ascii", errors="replace")
+        text = (merge_head or runner.git_path(root, "MERGE_HEAD")).read_text(encoding="ascii", errors="replace")
     except OSError:
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -98,8 +99,7 @@ def pending_author(root: Path) -> str:
     return ident.rsplit(">", 1)[0] + ">" if ">" in ident else ident
 
 
-@dataclass(frozen=True)
-class PastVersion:
+class PastVersion(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     """A file (blob) as a commit that wrote it left it."""
 
     sha: str

@@ -50,6 +50,18 @@ def git_path(root: Path, name: str) -> Path:
     return root / git_text(root, "rev-parse", "--git-path", name).strip()
 
 
+def head_and_git_paths(root: Path, names: Sequence[str]) -> tuple[str | None, dict[str, Path]]:
+    """The commit HEAD names (None before the first commit) and where each of `names` lives in the git
+    folder, from one `git rev-parse` (a hook asks both: one process fewer on every commit)."""
+    args = [a for name in names for a in ("--git-path", name)]
+    out = git(root, "rev-parse", *args, "--verify", "--quiet", "--end-of-options", "HEAD^{commit}", check=False)
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < len(names):
+        raise GitError(f"git rev-parse --git-path: no answer for {', '.join(names)}")
+    return (lines[len(names)].strip() or None) if len(lines) > len(names) else None, \
+        {name: root / line for name, line in zip(names, lines, strict=False)}
+
+
 def resolve(root: Path, rev: str) -> str | None:
     """The commit id `rev` names, or None when it names nothing (e.g. an unborn HEAD)."""
     out = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)

@@ -19,8 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from qms_docs.changes.past import never_released
-from qms_docs.changes.staged import Staged, id_index, read_staged
+from qms_docs.changes.staged import ID_INDEX, MERGE_HEAD, Staged, id_index, read_staged
 from qms_docs.changes.steps import new_entries
 from qms_docs.clock import today
 from qms_docs.gitio import changes, runner
@@ -87,7 +86,7 @@ def check(root: Path, day: dt.date) -> list[Finding]:
         added=frozenset(c.path for c in staged.changes if c.status in "AC"),
     ))
     documents = ctx.matching.changed()
-    merged = changes.merge_heads(root) if staged.head else []
+    merged = changes.merge_heads(root, staged.git_files.get(MERGE_HEAD)) if staged.head else []
     if merged:  # a merge being concluded: judged against each parent (what it takes from one is not new)
         from qms_docs.changes.range import judge_commit_being_made
 
@@ -97,13 +96,16 @@ def check(root: Path, day: dt.date) -> list[Finding]:
     else:
         facts = _commit_facts(root, staged, ctx.facts, documents)
         if ctx.matching.deleted:  # a draft-only document may be deleted (QMS012)
+            from qms_docs.changes.past import never_released  # history: only when the commit deletes one
+
             facts = replace(facts, never_released=never_released(root, staged.head or "HEAD", ctx.matching.deleted))
         ctx = Context(ctx.snapshot, day, ctx.base, facts)
         findings = engine.run(ctx, in_scope((*STATIC_RULES, *CHANGE_RULES), *HERE))
     mine = {d.path for d in staged.documents.documents}
     if any(old is None or old.id != new.id or set(new.references) - set(old.references) for old, new in documents):
         others = tuple(Document(path, {"id": doc_id, "status": status}, "")
-                       for path, (doc_id, status) in id_index(root, staged.config).items() if path not in mine)
+                       for path, (doc_id, status) in id_index(root, staged.config, staged.git_files.get(ID_INDEX)).items()
+                       if path not in mine)
         everything = replace(staged.documents, documents=staged.documents.documents + others)
         cross = in_scope(STATIC_RULES, Scope.CROSS_DOCUMENT)
         findings += [f for f in engine.run(Context(everything, day), cross) if f.path in mine]

@@ -143,7 +143,7 @@ def language_notice(site: Localization | None, doc_id: str, href: str) -> str:
 
 def proof_text(proofs: Sequence[Proof], a: Approval) -> Markup:
     """How entry `a` is proven, in the one wording (signatures.policy.proof), breakable; empty when not known."""
-    return breakable(proof(proofs[a.index])) if a.index < len(proofs) else Markup("")
+    return breakable(proof(proofs[a.index], current().proof)) if a.index < len(proofs) else Markup("")
 
 
 def breakable(text: str, every: int = 12) -> Markup:

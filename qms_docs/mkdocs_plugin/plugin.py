@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from qms_docs import clock
 from qms_docs.errors import ConfigError, QmsError
 from qms_docs.gitio import runner
-from qms_docs.mkdocs_plugin import assets, guard
+from qms_docs.mkdocs_plugin import HELD_BACK, assets, guard
 from qms_docs.mkdocs_plugin import languages as sites
 from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
@@ -28,6 +28,7 @@ from qms_docs.publishing import render
 from qms_docs.publishing import selection as publishing
 
 log = get_plugin_logger("qms")
+held_back = get_plugin_logger(HELD_BACK)  # `mkdocs build` shows its lines as qms's; `qms publish` lists them
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
@@ -55,7 +56,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             error = ConfigError("mkdocs.yml: " + "; ".join(refused))
             raise PluginError(f"qms: {error}") from error
         for note in pub.notes if self.prepared is None else ():  # said once, by the default language's build
-            log.info(note)
+            held_back.info(note)
         for problem in pub.problems if self.prepared is None else ():
             log.warning(problem)
         self.publication, self.foreign = pub, sites.foreign(pub)

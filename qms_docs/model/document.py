@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from qms_docs.config import MAX_REVIEW_MONTHS
+from qms_docs.model.cached import cached_property
 from qms_docs.model.digest import content_digest
 from qms_docs.model.lines import ApprovalLines, approval_entries, top_keys
 

@@ -9,20 +9,34 @@ that can happen:
 - nesting deeper than MAX_DEPTH levels (bounded by a scan of the text: indentation plus brackets);
 - duplicate keys (plain YAML keeps the last one silently);
 - values that the YAML 1.1 types cannot hold (2025-02-30, 2025-1-7T97:43:00, a 5000-digit integer).
-Everything it accepts loads exactly as PyYAML's safe loader loads it (SPEC section 2)."""
+Everything it accepts loads exactly as PyYAML's safe loader loads it (SPEC section 2).
+
+Cost: the checks run where they are cheap. Depth is bounded first from two counts (the deepest
+run of indentation, found by one regular expression, plus every bracket in the text), and the
+line-by-line walk runs only when that bound could exceed MAX_DEPTH; anchors are looked for only
+when the text holds `&` or `*`. Once anchors are refused the node graph is a tree, so the common
+nodes (text, numbers, dates, plain lists and mappings) are built by one direct recursion instead
+of PyYAML's general constructor (which tracks shared and recursive nodes with generators); any
+other tag goes through that general constructor unchanged."""
 
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Hashable
+from functools import cache
 from typing import Any
 
 import yaml
 from yaml.constructor import BaseConstructor, ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_DEPTH = 100
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE, _VALUE, _STR = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:str"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_Pending = deque[tuple[Any, Node | None]]  # (empty list or mapping, its node), or (a constructor's generator, None)
+_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 _BRACKETS = re.compile(r"[\[\]{}]")
 _KINDS = {"timestamp": "date or time", "int": "whole number", "float": "number", "bool": "true or false"}
 _HINTS = {"timestamp": "; write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ for a time", "int": "; quote it if it is text"}
@@ -53,7 +67,11 @@ def load(text: str) -> Any:
 
 def _check_depth(text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH, bounded from above by each line's run of indentation
-    and block indicators plus the brackets still open (quoted brackets count too: a safe bound)."""
+    and block indicators plus the brackets still open (quoted brackets count too: a safe bound).
+    When even the deepest run plus every bracket of the text stays within the limit, no line is walked."""
+    opened = text.count("[") + text.count("{")
+    if opened <= MAX_DEPTH and not _deep_run(MAX_DEPTH + 1 - opened).search(text):
+        return
     flow = 0
     for n, line in enumerate(text.split("\n")):
         block = len(line) - len(line.lstrip(" -?:"))
@@ -64,6 +82,12 @@ def _check_depth(text: str) -> None:
                 depth = max(depth, block + flow)
         if depth > MAX_DEPTH:
             raise Refused(f"nested or indented more than {MAX_DEPTH} levels deep", _mark(n))
+
+
+@cache
+def _deep_run(length: int) -> re.Pattern[str]:
+    """A line that starts with at least `length` characters of indentation or block indicators."""
+    return re.compile(f"^[ ?:-]{{{length},}}", re.MULTILINE)
 
 
 def _check_anchors(text: str) -> None:
@@ -90,13 +114,78 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = BaseConstructor.construct_mapping(self, node, deep=deep)
         if len(mapping) < len(node.value):  # two keys collapsed into one: find them (keys are memoized)
-            seen: dict[Any, Node] = {}
-            for key_node, _ in node.value:
-                first = seen.setdefault(self.construct_object(key_node), key_node)
-                if first is not key_node:
-                    raise Refused(f"duplicate key {_short(str(key_node.value))!r} appears more than once: YAML would "
-                                  "keep only the last value, so keep one", key_node.start_mark, first.start_mark)
+            _refuse_duplicate(node, self.construct_object)
         return mapping
+
+    def construct_document(self, node: Node) -> Any:
+        """The document's value. The node graph is a tree (anchors were refused), so plain nodes are
+        built here, level by level as PyYAML's own constructor fills them: the same value, and the same
+        first error when a text holds several."""
+        pending: _Pending = deque()
+        try:
+            data = self._shallow(node, pending)
+            while pending:
+                container, parent = pending.popleft()
+                if isinstance(container, list) and isinstance(parent, SequenceNode):
+                    container.extend([self._shallow(item, pending) for item in parent.value])
+                elif isinstance(container, dict) and isinstance(parent, MappingNode):
+                    self._fill_mapping(container, parent, pending)
+                else:  # the rest of a general constructor's work (a generator), in its turn
+                    for _ in container:
+                        pass
+                    self._adopt(pending)
+            return data
+        finally:
+            for memo in (self.constructed_objects, self.recursive_objects, self.state_generators):
+                memo.clear()  # as PyYAML's own construct_document leaves them
+
+    def _shallow(self, node: Node, pending: _Pending) -> Any:
+        """A node's value; a plain list or mapping is returned empty and queued to be filled."""
+        tag, kind = node.tag, type(node)
+        if kind is ScalarNode:
+            if tag == _STR:
+                return node.value
+            if tag in _SCALARS:
+                return self.yaml_constructors[tag](self, node)
+        elif kind is SequenceNode and tag == _SEQ:
+            items: list[Any] = []
+            pending.append((items, node))
+            return items
+        elif kind is MappingNode and tag == _MAP:
+            fields: dict[Any, Any] = {}
+            pending.append((fields, node))
+            return fields
+        data = self.construct_object(node)  # any other tag: PyYAML's general constructor
+        self._adopt(pending)
+        return data
+
+    def _adopt(self, pending: _Pending) -> None:
+        """Queue the work the general constructor left for later behind this document's own."""
+        pending.extend((generator, None) for generator in self.state_generators)
+        self.state_generators.clear()
+
+    def _fill_mapping(self, mapping: dict[Any, Any], node: MappingNode, pending: _Pending) -> None:
+        """construct_mapping's work and refusals (merge, unhashable and duplicate keys), in its order."""
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = key_node.value if type(key_node) is ScalarNode and key_node.tag == _STR else \
+                self._shallow(key_node, pending)
+            if not isinstance(key, Hashable):
+                raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                       key_node.start_mark)
+            mapping[key] = self._shallow(value_node, pending)
+        if len(mapping) < len(node.value):
+            _refuse_duplicate(node, lambda key_node: self._shallow(key_node, deque()))  # hashable: scalars
+
+
+def _refuse_duplicate(node: MappingNode, build: Any) -> None:
+    """Raise Refused at the second of two keys that collapsed into one (`build` makes a key's value)."""
+    seen: dict[Any, Node] = {}
+    for key_node, _ in node.value:
+        first = seen.setdefault(build(key_node), key_node)
+        if first is not key_node:
+            raise Refused(f"duplicate key {_short(str(key_node.value))!r} appears more than once: YAML would "
+                          "keep only the last value, so keep one", key_node.start_mark, first.start_mark)
 
 
 def _guarded(construct: Any, name: str) -> Any:

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from qms_docs.signatures.proof_labels import ENGLISH as PROOF
+from qms_docs.signatures.proof_labels import ProofLabels
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -164,10 +167,10 @@ class Labels:
     report_section_overdue: str = "4. Overdue periodic reviews"
     report_section_verification: str = "5. History verification"
     proven_by: str = "Proven by"
-    proof_entry: str = "entry signature, key {fingerprint}"
-    proof_commit: str = "signed commit {commit}, key {fingerprint}"
-    proof_author: str = "commit author only"
-    proof_invalid: str = "entry signature that does not verify ({reason})"
+    proof_entry: str = PROOF.entry  # how a signer is proven: the wording of signatures.proof_labels
+    proof_commit: str = PROOF.commit
+    proof_author: str = PROOF.author
+    proof_invalid: str = PROOF.invalid
     report_col_proof: str = "Proven by"
     report_col_pending: str = "Pending"
     report_col_id: str = "Id"
@@ -234,6 +237,11 @@ class Labels:
     def type_name(self, name: str, plural: bool = False) -> str | None:
         """A document type's name in this language, when these labels give one."""
         return next((p if plural else s for t, s, p in self.type_names if t == name), None)
+
+    @property
+    def proof(self) -> ProofLabels:
+        """This table's wording of how a signer is proven, for `signatures.policy.proof(..., labels=)`."""
+        return ProofLabels(self.proof_entry, self.proof_commit, self.proof_author, self.proof_invalid)
 
 
 ENGLISH = Labels()

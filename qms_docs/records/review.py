@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from qms_docs.config import DocType
@@ -16,7 +15,14 @@ def add_months(day: dt.date, months: int) -> dt.date | None:
     year, month = day.year + month0 // 12, month0 % 12 + 1
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         return None
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _days_in(year, month)))
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange's day count, without loading `calendar` on every hook and check."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def review_interval(doc: Document, doc_type: DocType | None) -> int | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qms_docs.model.document import Document
 from qms_docs.model.snapshot import Snapshot
@@ -33,8 +33,7 @@ class Signature:
     added_at: dt.datetime | None = None  # the commit's committer date (an entry's `at` may not be later)
 
 
-@dataclass(frozen=True)
-class ConfigCommit:
+class ConfigCommit(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     """A commit that changed a guarded file; sha None: the commit being made.
 
     `signed_by`: the principals of a valid SSH signature on the commit (base's allowed-signers file)."""
@@ -46,8 +45,7 @@ class ConfigCommit:
     signed_by: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class RefChange:
+class RefChange(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     """An update of a protected branch as a push would make it."""
 
     ref: str
@@ -57,8 +55,7 @@ class RefChange:
     deleted: bool = False
 
 
-@dataclass(frozen=True)
-class CommitMessage:
+class CommitMessage(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     """The message being committed (comments and the scissors block removed) and the ids it must name."""
 
     path: str

@@ -1,28 +1,44 @@
 """The cryptography side of entry signatures: an SSH public-key blob and a signature blob, verified with OpenSSL.
 
 Imported on the first verification only, so that `qms check` pays for `cryptography` only when a document
-carries a signature.
+carries a signature; and only the ed25519 part of it (what `ssh-keygen` makes by default) until an ECDSA
+or RSA key appears (a quarter of the library's import cost, on the pre-commit hook's path).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from qms_docs.signatures.allowed_signers import PublicKey
 from qms_docs.signatures.sshsig import MalformedSignature, WireReader, ascii_text, require
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
 MIN_RSA_BITS = 2048
-_CURVES: dict[str, tuple[ec.EllipticCurve, hashes.HashAlgorithm]] = {
-    "ecdsa-sha2-nistp256": (ec.SECP256R1(), hashes.SHA256()),
-    "ecdsa-sha2-nistp384": (ec.SECP384R1(), hashes.SHA384()),
-    "ecdsa-sha2-nistp521": (ec.SECP521R1(), hashes.SHA512()),
-}
-_RSA_FORMATS: dict[str, hashes.HashAlgorithm] = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}
+CURVE_TYPES = ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521")
+RSA_FORMATS = ("rsa-sha2-256", "rsa-sha2-512")
+
+
+@cache
+def _curves() -> dict[str, tuple[ec.EllipticCurve, hashes.HashAlgorithm]]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return {"ecdsa-sha2-nistp256": (ec.SECP256R1(), hashes.SHA256()),
+            "ecdsa-sha2-nistp384": (ec.SECP384R1(), hashes.SHA384()),
+            "ecdsa-sha2-nistp521": (ec.SECP521R1(), hashes.SHA512())}
+
+
+@cache
+def _rsa_hashes() -> dict[str, hashes.HashAlgorithm]:
+    from cryptography.hazmat.primitives import hashes
+
+    return {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}
 
 
 def verify_raw(key: PublicKey, sig_format: str, sig_bytes: bytes, data: bytes) -> None:
@@ -31,15 +47,20 @@ def verify_raw(key: PublicKey, sig_format: str, sig_bytes: bytes, data: bytes) -
     if isinstance(public, Ed25519PublicKey):
         require(sig_format == "ssh-ed25519", f"signature format {sig_format!r} does not fit an ssh-ed25519 key")
         public.verify(sig_bytes, data)
-    elif isinstance(public, ec.EllipticCurvePublicKey):
+        return
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
         require(sig_format == key.key_type, f"signature format {sig_format!r} does not fit an {key.key_type} key")
         reader = WireReader(sig_bytes)
         r, s = reader.mpint(), reader.mpint()
         reader.end()
-        public.verify(encode_dss_signature(r, s), data, ec.ECDSA(_CURVES[key.key_type][1]))
+        public.verify(encode_dss_signature(r, s), data, ec.ECDSA(_curves()[key.key_type][1]))
     else:
-        require(sig_format in _RSA_FORMATS, f"signature format {sig_format!r} is refused (RSA needs rsa-sha2-256/512)")
-        public.verify(sig_bytes, data, padding.PKCS1v15(), _RSA_FORMATS[sig_format])
+        require(sig_format in RSA_FORMATS, f"signature format {sig_format!r} is refused (RSA needs rsa-sha2-256/512)")
+        public.verify(sig_bytes, data, padding.PKCS1v15(), _rsa_hashes()[sig_format])
 
 
 @lru_cache(maxsize=256)
@@ -52,12 +73,16 @@ def _public_key(key_type: str, blob: bytes) -> Ed25519PublicKey | ec.EllipticCur
         reader.end()
         require(len(raw) == 32, "an ssh-ed25519 key has 32 bytes")
         return Ed25519PublicKey.from_public_bytes(raw)
-    if key_type in _CURVES:
+    if key_type in CURVE_TYPES:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         curve_name, point = ascii_text(reader.string(), "curve"), reader.string()
         reader.end()
         require(key_type == f"ecdsa-sha2-{curve_name}", f"curve {curve_name!r} does not fit {key_type}")
-        return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[key_type][0], point)
+        return ec.EllipticCurvePublicKey.from_encoded_point(_curves()[key_type][0], point)
     if key_type == "ssh-rsa":
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         e, n = reader.mpint(), reader.mpint()
         reader.end()
         require(n.bit_length() >= MIN_RSA_BITS, f"RSA keys under {MIN_RSA_BITS} bits are refused")

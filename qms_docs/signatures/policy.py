@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from qms_docs.config import Config, DocType, Signing
 from qms_docs.model.document import Approval, Document, Meaning, Status
+from qms_docs.signatures.proof_labels import ENGLISH as PROOF_ENGLISH
+from qms_docs.signatures.proof_labels import ProofLabels
 
 if TYPE_CHECKING:  # the SSHSIG modules load only when an entry carries a signature (not on `qms check`'s path)
     from qms_docs.signatures.allowed_signers import AllowedSigners
@@ -302,18 +304,16 @@ def proven_by(doc: Document, n: int, facts: RevisionFacts) -> Proof:
     return Proof(ProofKind.AUTHOR)
 
 
-def proof(p: Proof) -> str:
-    """The proof in labels.py wording, the same words in history, report, site and PDF."""
-    from qms_docs.publishing.labels import current
-
-    words = current()  # the language being rendered (English outside a translation's site)
+def proof(p: Proof, labels: ProofLabels = PROOF_ENGLISH) -> str:
+    """The proof in `labels`' wording (signatures.proof_labels, or a site language's table via
+    `Labels.proof`): the same words in history, report, site and PDF."""
     if p.kind is ProofKind.ENTRY:
-        return words.proof_entry.format(fingerprint=p.fingerprint)
+        return labels.entry.format(fingerprint=p.fingerprint)
     if p.kind is ProofKind.COMMIT:
-        return words.proof_commit.format(commit=p.commit[:12], fingerprint=p.fingerprint)
+        return labels.commit.format(commit=p.commit[:12], fingerprint=p.fingerprint)
     if p.kind is ProofKind.INVALID:
-        return words.proof_invalid.format(reason=p.reason)
-    return words.proof_author
+        return labels.invalid.format(reason=p.reason)
+    return labels.author
 
 
 @lru_cache(maxsize=256)
