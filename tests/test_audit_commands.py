@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.audit_history import Doc, body, build_manual, tick
+from tests.audit_history import Doc, body, tick
 from tests.builders import AUTHOR, commit, commit_signed, doc_path, git, make_document
 
 QP = doc_path("QP-001")
@@ -28,8 +28,9 @@ def qms(repo: Path, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def manual(qms_repo: Path) -> tuple[Path, dict[str, Any]]:
-    return qms_repo, build_manual(qms_repo)
+def manual(manual_history: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    """The session's shared manual (read-only): QP-001 in three revisions, moved before the third, and so on."""
+    return manual_history
 
 
 # --- history ------------------------------------------------------------------------------------------------------
