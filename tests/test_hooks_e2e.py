@@ -176,7 +176,7 @@ def test_install_server_keeps_a_foreign_hook_runs_it_first_and_is_idempotent(
     for _ in range(2):
         assert qms("install-hooks", "--server", str(remote), cwd=tmp_path).returncode == 0
     assert hook.read_text() == ours and (remote / "hooks" / "pre-receive.legacy").exists()
-    sign_revision_2(work)
+    sign_revision_2(work, AUTHOR, "--no-verify")  # set-up: the push is what is tested
     pushed = push(work, "main")
     assert pushed.returncode == 0 and "remote: legacy saw:" in pushed.stderr
     git(remote, "config", "core.hooksPath", str(remote / "hooks"))  # same folder, found through git
@@ -218,7 +218,7 @@ def test_a_role_granted_inside_a_merge_is_refused_by_the_server(server: tuple[Pa
 def test_a_feature_branch_merged_after_main_moved_on_is_accepted(server: tuple[Path, Path]) -> None:
     remote, work = server
     git(work, "checkout", "-q", "-b", "feature")
-    sign_revision_2(work)
+    sign_revision_2(work, AUTHOR, "--no-verify")  # set-up: the merge and push are what is tested
     git(work, "checkout", "-q", "main")
     wi = doc_path("WI-001")
     done = commit_as(work, {wi: make_document("WI-001", status="draft")}, "WI-001: new work instruction", AUTHOR)
@@ -259,7 +259,7 @@ def test_a_conflicted_merge_concluded_with_git_commit_judges_against_both_parent
     the merge added none of their signatures (pre-commit sees the merge against each parent, as the server does)."""
     remote, work = server
     git(work, "checkout", "-q", "-b", "feature")
-    sign_revision_2(work)
+    sign_revision_2(work, AUTHOR, "--no-verify")  # set-up: the conclusion of the merge is what is tested
     git(work, "checkout", "-q", "main")
     other = draft_of(make_document("QP-001", revision=2, body="# Another idea for revision 2\n", sign=False))
     assert commit_as(work, {QP1: other}, "QP-001: revision 2, another idea", AUTHOR).returncode == 0
