@@ -1,6 +1,7 @@
 """The hooks' logic in process: ref updates fed as bytes to the functions git's stdin reaches, and the
 staged check reading the index git names in GIT_INDEX_FILE. The pushes through real shims and a real
-server are in tests/test_hooks_e2e.py; here one read-only history serves every test of the module."""
+server are in tests/test_hooks_e2e.py, which keeps only what proves the wiring; what the hooks decide is
+asserted here, on two read-only histories (one with signing.required) built once for the module."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""End to end: real `git commit` and `git push` through the installed shims and a bare server with pre-receive."""
+"""End to end: real `git commit` and `git push` through the installed shims and a bare server with pre-receive.
+
+Only what proves the wiring is here (each hook runs, refuses and lets through as git calls it; merges; guarded
+files; signed commits; installation); what the hooks decide is asserted in process in tests/test_hook_logic.py."""
 
 from __future__ import annotations
 
