@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.audit_history import init_qms_repo
 from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git, make_document
 from tests.helpers_hooks import commit_as, install_client, make_server, push, qms, shims, with_qms_on_path
+from tests.site_fixture import isolated_env
 
 JANE, OMAR = PEOPLE["quality-manager"], PEOPLE["process-owner"]
 QP1 = doc_path("QP-001")
@@ -26,12 +28,27 @@ def draft_of(text: str, status: str = "draft") -> str:
 JANE_SIGNED = draft_of(make_document("QP-001", revision=2, roles=["quality-manager"]), "review")
 
 
+@pytest.fixture(scope="module")
+def server_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the seed, the bare remote.git with pre-receive and the working clone with the shims, as
+    `server` starts them: built once for the module, copied for each test (the tests write)."""
+    where = tmp_path_factory.mktemp("server-template")
+    with isolated_env(tmp_path_factory.mktemp("server-home")), pytest.MonkeyPatch.context() as mp:
+        with_qms_on_path(mp)
+        seed = init_qms_repo(where / "seed")
+        commit(seed, {**shims(), QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
+        make_server(seed, where)
+    return where
+
+
 @pytest.fixture
-def server(qms_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+def server(server_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """(bare remote with pre-receive, working clone with the shims); main holds QP-001 revision 1, approved."""
     with_qms_on_path(monkeypatch)
-    commit(qms_repo, {**shims(), QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
-    return make_server(qms_repo, tmp_path)
+    where = shutil.copytree(server_template, tmp_path / "server", symlinks=True)
+    remote, work = where / "remote.git", where / "work"
+    git(work, "remote", "set-url", "origin", str(remote))
+    return remote, work
 
 
 @pytest.fixture
