@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import pytest
 
 from qms_docs.model.digest import content_digest
-from tests.builders import APPROVERS, AUTHOR, PEOPLE, TYPES, commit, render
+from tests.builders import APPROVERS, AUTHOR, PEOPLE, QMS_YML, TYPES, commit, git, render
+from tests.site_fixture import isolated_env
+
+T = TypeVar("T")
 
 LI = ("Li Wei", "li@acme.example")
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -19,6 +27,46 @@ def tick(repo: Path) -> str:
     """The next commit date of this repository: one hour after the previous one, from 2026-01-05 09:00 UTC."""
     _CLOCKS[repo] = _CLOCKS.get(repo, 0) + 1
     return (START + dt.timedelta(hours=_CLOCKS[repo])).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def init_qms_repo(repo: Path) -> Path:
+    """A git repository with the SPEC's qms.yml committed by the quality manager."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test Runner")
+    git(repo, "config", "user.email", "runner@acme.example")
+    (repo / "controlled").mkdir()
+    commit(repo, {"qms.yml": QMS_YML}, "Set up the QMS", author=PEOPLE["quality-manager"])
+    return repo
+
+
+def copy_history(source: Path, repo: Path) -> Path:
+    """A private copy of a shared history (same commit ids, its own clock, no verification cache) to write to."""
+    shutil.copytree(source, repo, symlinks=True, ignore=shutil.ignore_patterns("qms-cache"))
+    _CLOCKS[repo] = _CLOCKS.get(source, 0)
+    return repo
+
+
+def _state(repo: Path) -> str:
+    """What a test must leave as it found it: every ref, HEAD, the index and the files."""
+    return "".join(git(repo, *args).stdout for args in (
+        ("for-each-ref", "--format=%(refname) %(objectname)"), ("rev-parse", "HEAD"),
+        ("status", "--porcelain", "--ignored", "--untracked-files=all")))
+
+
+@contextlib.contextmanager
+def read_only_history(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> Iterator[tuple[Path, T]]:
+    """A history `build` makes once at a new path (in the isolated git environment each test gets), shared by
+    the tests of a module or session that only read it. Teardown fails if a test changed it: a test that
+    writes takes its own `copy_history`. (qms's verification cache in the git folder is not the history.)"""
+    home = factory.mktemp(f"{name}-home")
+    repo = factory.mktemp(name) / "repo"
+    with isolated_env(home):
+        made = build(repo)
+        before = _state(repo)
+    yield repo, made
+    with isolated_env(home):
+        assert _state(repo) == before, f"a test wrote to the shared history {repo}: give it a copy_history"
 
 
 @dataclass

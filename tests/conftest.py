@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.builders import PEOPLE, QMS_YML, commit, git
+from tests.audit_history import build_manual, init_qms_repo, read_only_history
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
@@ -51,14 +53,15 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 @pytest.fixture
 def qms_repo(tmp_path: Path) -> Path:
     """A git repository with the SPEC's qms.yml committed by the quality manager."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Test Runner")
-    git(repo, "config", "user.email", "runner@acme.example")
-    (repo / "controlled").mkdir()
-    commit(repo, {"qms.yml": QMS_YML}, "Set up the QMS", author=PEOPLE["quality-manager"])
-    return repo
+    return init_qms_repo(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def manual_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(repository, commit ids of each step) of tests.audit_history.build_manual, built once for the whole
+    session and shared by the tests that only read it; a test that writes takes a copy_history of it."""
+    with read_only_history(tmp_path_factory, "manual", lambda repo: build_manual(init_qms_repo(repo))) as built:
+        yield built
 
 
 @pytest.fixture

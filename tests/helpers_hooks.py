@@ -46,11 +46,18 @@ def make_server(seed: Path, where: Path) -> tuple[Path, Path]:
     assert installed.returncode == 0, installed.stderr
     work = where / "work"
     git(where, "clone", "-q", str(remote), str(work))
+    return remote, install_client(work)
+
+
+def install_client(work: Path) -> Path:
+    """`qms install-hooks` in a working repository whose commits are Sam's (the shims are committed in it)."""
+    for name in HOOK_NAMES:
+        (work / "hooks" / name).chmod(0o755)
     git(work, "config", "user.name", "Sam Author")
     git(work, "config", "user.email", "sam@acme.example")
     client = qms("install-hooks", cwd=work)
     assert client.returncode == 0, client.stderr
-    return remote, work
+    return work
 
 
 def commit_as(repo: Path, files: dict[str, str | None], message: str, who: tuple[str, str],

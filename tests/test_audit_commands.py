@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.audit_history import Doc, body, build_manual, tick
+from tests.audit_history import Doc, body, init_qms_repo, read_only_history, tick
 from tests.builders import AUTHOR, commit, commit_signed, doc_path, git, make_document
 
 QP = doc_path("QP-001")
@@ -28,8 +29,9 @@ def qms(repo: Path, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def manual(qms_repo: Path) -> tuple[Path, dict[str, Any]]:
-    return qms_repo, build_manual(qms_repo)
+def manual(manual_history: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    """The session's shared manual (read-only): QP-001 in three revisions, moved before the third, and so on."""
+    return manual_history
 
 
 # --- history ------------------------------------------------------------------------------------------------------
@@ -170,10 +172,7 @@ def test_diff_of_an_unknown_revision_exits_1(manual: tuple[Path, dict[str, Any]]
 
 # --- review-due ---------------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def reviews(qms_repo: Path) -> Path:
-    """Today is 2026-11-22 (conftest): POL-001 overdue since 2026-01-01, WI-001 since 2026-11-01 (own
-    6-month interval), QP-001 due 2026-12-01, FRM-001 due 2029; a draft and an obsolete one never due."""
+def issue_for_review(repo: Path) -> str:
     files = {
         doc_path("POL-001"): make_document("POL-001", title="Quality Policy", effective_date=dt.date(2025, 1, 1)),
         doc_path("WI-001"): make_document("WI-001", title="Deburring", effective_date=dt.date(2026, 5, 1),
@@ -183,8 +182,16 @@ def reviews(qms_repo: Path) -> Path:
         doc_path("QP-002"): make_document("QP-002", status="draft"),
         doc_path("QP-003"): make_document("QP-003", revision=2, status="obsolete", effective_date=dt.date(2019, 1, 1)),
     }
-    commit_signed(qms_repo, files, "Issue the documents")  # each signature by its signer: in force
-    return qms_repo
+    return commit_signed(init_qms_repo(repo), files, "Issue the documents")  # each signature by its signer: in force
+
+
+@pytest.fixture(scope="module")
+def reviews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Today is 2026-11-22 (conftest): POL-001 overdue since 2026-01-01, WI-001 since 2026-11-01 (own
+    6-month interval), QP-001 due 2026-12-01, FRM-001 due 2029; a draft and an obsolete one never due.
+    Built once for the module; read-only."""
+    with read_only_history(tmp_path_factory, "reviews", issue_for_review) as (repo, _):
+        yield repo
 
 
 def test_review_due_lists_overdue_documents_first(reviews: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.audit_history import Doc, body, build_manual
+from tests.audit_history import Doc, body, copy_history, read_only_history
 from tests.builders import AUTHOR, doc_path
 
 EVIL = "<script>alert(1)</script> & Co"
@@ -63,29 +64,35 @@ class Page(HTMLParser):
         return self.under[heading][0][1:]
 
 
-def report(repo: Path, *args: str) -> tuple[int, str, str, str]:
-    out = repo.parent / "out" / "audit.html"
+def report(repo: Path, folder: Path, *args: str) -> tuple[int, str, str, str]:
+    out = folder / "out" / "audit.html"
     result = CliRunner().invoke(cli, ["report", "--out", str(out), "--repo", str(repo), *args],
                                 catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr, out.read_text(encoding="utf-8") if out.exists() else ""
 
 
-@pytest.fixture
-def audited(qms_repo: Path) -> tuple[Path, dict[str, Any]]:
-    """The manual, plus a form with a hostile title whose first revision carries a forged signature."""
-    steps = build_manual(qms_repo)
-    frm = Doc(qms_repo, "FRM-002", doc_path("FRM-002"), title=EVIL)
+def with_forged_form(repo: Path, manual: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    frm = Doc(copy_history(manual[0], repo), "FRM-002", doc_path("FRM-002"), title=EVIL)
     frm.draft(body(1))
-    steps["forged"] = frm.sign("process-owner", author=AUTHOR)
-    steps["FRM-002"] = frm.release(body(2), "Second issue.")
-    return qms_repo, steps
+    forged = frm.sign("process-owner", author=AUTHOR)
+    return {**manual[1], "forged": forged, "FRM-002": frm.release(body(2), "Second issue.")}
 
 
-def test_report_holds_the_master_list_evidence_changes_and_verify_result(audited: tuple[Path, dict[str, Any]]) -> None:
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory,
+            manual_history: tuple[Path, dict[str, Any]]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """The manual, plus a form with a hostile title whose first revision carries a forged signature
+    (built once for the module; read-only)."""
+    with read_only_history(tmp_path_factory, "audited", lambda repo: with_forged_form(repo, manual_history)) as built:
+        yield built
+
+
+def test_report_holds_the_master_list_evidence_changes_and_verify_result(
+        audited: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     repo, steps = audited
-    code, out, err, text = report(repo)
+    code, out, err, text = report(repo, tmp_path)
     assert code == 0 and err == ""
-    assert out.startswith(f"wrote {repo.parent / 'out' / 'audit.html'}: 4 documents, ")
+    assert out.startswith(f"wrote {tmp_path / 'out' / 'audit.html'}: 4 documents, ")
     assert out.endswith("history verification FAILED (1 problem)\n")
     page = Page(text)
     assert page.headings[:2] == ["1. Master document list", "2. Approval evidence"]
@@ -108,8 +115,9 @@ def test_report_holds_the_master_list_evidence_changes_and_verify_result(audited
     assert failure[:3] == [steps["forged"][:12], "FRM-002", "1"] and "forged approval" in failure[4]
 
 
-def test_report_escapes_every_value_and_needs_nothing_from_outside(audited: tuple[Path, dict[str, Any]]) -> None:
-    _, _, _, text = report(audited[0])
+def test_report_escapes_every_value_and_needs_nothing_from_outside(
+        audited: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    _, _, _, text = report(audited[0], tmp_path)
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in text
     page = Page(text)
     tags = {tag for tag, _ in page.tags}
@@ -117,10 +125,10 @@ def test_report_escapes_every_value_and_needs_nothing_from_outside(audited: tupl
     assert not [a for _, attrs in page.tags for k, a in attrs.items() if k in ("src", "href")]
 
 
-def test_report_since_limits_the_changes(audited: tuple[Path, dict[str, Any]]) -> None:
+def test_report_since_limits_the_changes(audited: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     repo, steps = audited
-    everything = Page(report(repo)[3]).rows("3. Changes in the period")
-    _, _, _, text = report(repo, "--since", "2026-01-06")  # the commits' clock passes midnight after 15 commits
+    everything = Page(report(repo, tmp_path)[3]).rows("3. Changes in the period")
+    _, _, _, text = report(repo, tmp_path, "--since", "2026-01-06")  # the commits' clock passes midnight after 15 commits
     recent = Page(text).rows("3. Changes in the period")
     assert "changes cover since 2026-01-06" in re.sub(r"<[^>]+>", "", text)
     assert recent and all(r[0] >= "2026-01-06" for r in recent)
@@ -130,10 +138,11 @@ def test_report_since_limits_the_changes(audited: tuple[Path, dict[str, Any]]) -
                              "FRM-002 rev 2 (approved): Second issue."]
 
 
-def test_report_of_a_clean_history_says_verified_and_lists_overdue_reviews(qms_repo: Path) -> None:
-    build_manual(qms_repo)
-    Doc(qms_repo, "POL-001", doc_path("POL-001"), title="Quality Policy", effective=dt.date(2024, 1, 1)).release(body(1))
-    code, out, err, text = report(qms_repo)
+def test_report_of_a_clean_history_says_verified_and_lists_overdue_reviews(
+        manual_history: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    repo = copy_history(manual_history[0], tmp_path / "repo")
+    Doc(repo, "POL-001", doc_path("POL-001"), title="Quality Policy", effective=dt.date(2024, 1, 1)).release(body(1))
+    code, out, err, text = report(repo, tmp_path)
     assert code == 0 and err == "" and out.endswith("1 overdue review; history verified\n")
     page = Page(text)
     assert "PASSED: verified 6 revisions of 4 documents in" in text and "5. History verification" not in page.under

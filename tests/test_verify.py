@@ -6,12 +6,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
-from tests.audit_history import LI, Doc, body, build_manual, tick
+from tests.audit_history import LI, Doc, body, tick
 from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git
 
 JANE, OMAR = PEOPLE["quality-manager"], PEOPLE["process-owner"]
@@ -27,9 +28,9 @@ def short(sha: str) -> str:
 
 
 @pytest.fixture
-def clean(qms_repo: Path) -> Path:
-    build_manual(qms_repo)
-    return qms_repo
+def clean(manual_history: tuple[Path, dict[str, Any]]) -> Path:
+    """The session's shared manual (read-only): three documents, every signature valid."""
+    return manual_history[0]
 
 
 def test_a_clean_history_verifies(clean: Path) -> None:

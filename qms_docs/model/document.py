@@ -74,8 +74,7 @@ class Approval:
         return lines[self.index][1] if self.index < len(lines) else {}
 
     def _str(self, key: str) -> str | None:
-        value = self.raw.get(key)
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        return _text(self.raw, key)
 
     @property
     def name(self) -> str | None:
@@ -100,8 +99,7 @@ class Approval:
 
     @property
     def revision(self) -> int | None:
-        value = self.raw.get("revision")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return _whole(self.raw.get("revision"))
 
     @property
     def at(self) -> dt.datetime | None:
@@ -134,8 +132,7 @@ class Document:
         return self.key_lines.get(key, 1)
 
     def _str(self, key: str) -> str | None:
-        value = self.meta.get(key)
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        return _text(self.meta, key)
 
     @cached_property
     def id(self) -> str | None:
@@ -159,8 +156,7 @@ class Document:
 
     @cached_property
     def revision(self) -> int | None:
-        value = self.meta.get("revision")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return _whole(self.meta.get("revision"))
 
     @cached_property
     def language(self) -> str | None:
@@ -192,9 +188,8 @@ class Document:
 
     @cached_property
     def review_months(self) -> int | None:
-        value = self.meta.get("review_months")
-        valid = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_REVIEW_MONTHS
-        return value if valid else None
+        months = _whole(self.meta.get("review_months"))
+        return months if months is not None and 0 < months <= MAX_REVIEW_MONTHS else None
 
     @cached_property
     def status(self) -> Status | None:
@@ -247,6 +242,17 @@ def utc_time(value: Any) -> dt.datetime | None:
     if not isinstance(value, dt.datetime) or value.utcoffset() != _ZERO:
         return None
     return value.astimezone(dt.UTC)
+
+
+def _text(front: Mapping[str, Any], key: str) -> str | None:
+    """A front-matter string, stripped; None when it is absent, not a string, or blank."""
+    value = front.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number; None for anything else (YAML's true and false included)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _str_items(value: Any) -> tuple[str, ...]:
