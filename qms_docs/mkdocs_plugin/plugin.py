@@ -6,7 +6,6 @@ to and the navigation to MkDocs in place of the working tree."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +19,7 @@ from mkdocs.structure.pages import Page
 from qms_docs import clock
 from qms_docs.errors import ConfigError, QmsError
 from qms_docs.gitio import runner
-from qms_docs.mkdocs_plugin import assets, guard
+from qms_docs.mkdocs_plugin import assets, blocks, guard, superseded
 from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
 from qms_docs.publishing import render
@@ -36,6 +35,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         self.published = 0
         self.token = "qmsblock" + uuid.uuid4().hex
         self.blocks: dict[str, list[str]] = {}  # page uri -> its HTML blocks, while the page is built
+        self.archive: superseded.Job | None = None  # the superseded pages being written
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         if not dirty:
@@ -70,7 +70,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         options = render.Options(config.site_name, config.use_directory_urls, self.config.nav_documents_max,
                                  tuple(config.markdown_extensions), dict(config.mdx_configs))
         try:
-            manual = render.render(pub, options, taken=out.src_uris)
+            renderer = render.renderer(pub, options, taken=out.src_uris)
+            self.archive = superseded.start(renderer, config, out)  # beside the build (see superseded.py)
+            manual = renderer.manual(superseded=False)
         except QmsError as e:
             raise PluginError(f"qms: {e}") from e
         for problem in manual.problems:
@@ -90,19 +92,27 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """MkDocs gets the headings and a short placeholder per HTML block: it passes raw HTML blocks through
         unchanged anyway, and parsing them again would cost half the build (see `on_page_content`)."""
-        chunks, blocks = markdown.split("\n\n"), list[str]()
-        for n, chunk in enumerate(chunks):
-            if chunk.startswith("<"):
-                chunks[n] = f"{self.token}x{len(blocks)}"
-                blocks.append(chunk)
-        self.blocks[page.file.src_uri] = blocks
-        return "\n\n".join(chunks)
+        text, self.blocks[page.file.src_uri] = blocks.hide(markdown, self.token)
+        return text
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The page's HTML blocks back in place of their placeholders: the HTML MkDocs would have written."""
-        blocks = self.blocks.pop(page.file.src_uri, [])
-        return re.sub(rf"<p>{self.token}x(\d+)</p>(\n?)",  # a raw block is followed by a blank line
-                      lambda m: blocks[int(m.group(1))] + ("\n\n" if m.group(2) else ""), html)
+        return blocks.restore(html, self.token, self.blocks.pop(page.file.src_uri, []))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            archived = self.archive.finish() if self.archive else 0
+        except QmsError as e:
+            raise PluginError(f"qms: {e}") from e
+        finally:
+            self.archive = None
+        if archived:
+            log.info(f"{archived} superseded revisions keep their pages under {render.SUPERSEDED_DIR}/")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.archive:
+            self.archive.abort()
+            self.archive = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """`mkdocs serve` rebuilds when a commit changes what is in force: watch HEAD and the refs."""

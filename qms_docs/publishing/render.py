@@ -118,6 +118,11 @@ def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False, te
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
+def without_front_matter(text: str) -> str:
+    """A page's Markdown without the front matter `front_matter` wrote (its title is JSON: one line)."""
+    return text.split("\n---\n\n", 1)[1] if text.startswith("---\n") else text
+
+
 def _block(html_text: str) -> str:
     """An HTML block: no blank line inside (a CommonMark reader would end the block there; in `<pre>` the
     character reference reads as the space it is)."""
@@ -240,7 +245,7 @@ class _Body:
         return "".join(text)
 
 
-class _Renderer:
+class Renderer:
     def __init__(self, pub: Publication, options: Options, taken: frozenset[str]):
         self.pub, self.options = pub, options
         self.entries = {x.uri: x for x in pub.documents}
@@ -342,11 +347,18 @@ class _Renderer:
                 items.append({pages.type_label(name, plural=True): [{pages.page_title(x): x.uri} for x in entries]})
         return tuple(items)
 
-    def render(self) -> Manual:
+    def superseded_pages(self) -> Iterator[Page]:
+        """The permanent page of each superseded revision (independent of the other pages: a worker process
+        may write them while the builder builds the rest)."""
+        return (self.superseded_page(uri, x, s) for uri, (x, s) in self.superseded.items())
+
+    def manual(self, superseded: bool = True) -> Manual:
+        """Every page; without the superseded revisions' pages when `superseded` is false (the plugin writes
+        those itself, see `qms_docs.mkdocs_plugin.superseded`)."""
         out = [self.generated(uri) for uri in GENERATED]
         out += [self.type_page(name, uri) for name, uri in self.indexes.items()]
         out += [self.document(x) for x in self.pub.documents]
-        out += [self.superseded_page(uri, x, s) for uri, (x, s) in self.superseded.items()]
+        out += list(self.superseded_pages()) if superseded else []
         wanted = [a for a in self.chosen if a.uri in self.ext.linked]
         files = [Asset(a.uri, data) for a, data in attachments.read(self.pub.root, wanted)]
         files += [Asset(assets.CSS_URI, assets.CSS.encode()), Asset(assets.JS_URI, assets.JS.encode())]
@@ -357,9 +369,12 @@ def _superseded_uri(doc_id: str, old: Superseded) -> str:
     return f"{SUPERSEDED_DIR}/{doc_id}-r{old.doc.revision}.md"
 
 
-def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:
-    """Every page of the manual as in force, the files its pages link to, and the navigation.
+def renderer(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Renderer:
+    """The renderer of the manual as in force. `taken` are paths the builder already serves (a theme's
+    files): neither a page nor an attachment may replace one."""
+    return Renderer(pub, options, frozenset(taken))
 
-    `taken` are paths the builder already serves (a theme's files): neither a page nor an attachment
-    may replace one."""
-    return _Renderer(pub, options, frozenset(taken)).render()
+
+def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:
+    """Every page of the manual as in force, the files its pages link to, and the navigation."""
+    return renderer(pub, options, taken).manual()
