@@ -9,13 +9,19 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from markdown import Markdown  # type: ignore[import-untyped]
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 
 from qms_docs.cli import cli
+from qms_docs.mkdocs_plugin import blocks
+from qms_docs.publishing import archive, render
 from tests.site_fixture import (
     ATTACHMENT_SECRETS,
     REFUSED_LINKS,
@@ -212,3 +218,34 @@ def test_headings_keep_their_text_when_the_builder_adds_permalinks(tmp_path: Pat
     assert "\n# Control of Documented Information\n" in text and "\n## Steps\n" in text and "para" not in text
     html = page(build_site(repo, tmp_path / "site"), "procedures/QP-001")
     assert re.search(r'<h2 id="steps">Steps<a class="headerlink" href="#steps" title="[^"]*">&para;</a></h2>', html)
+
+
+class _Footer(Extension):  # type: ignore[misc]
+    """Adds a heading of its own to every conversion (as some extensions add content)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        class Add(Treeprocessor):  # type: ignore[misc]
+            def run(self, root: etree.Element) -> None:
+                etree.SubElement(root, "h6").text = "footer"
+        md.treeprocessors.register(Add(md), "footer", 1)
+
+
+@pytest.mark.parametrize("extensions, configs", [
+    (["toc", "tables"], {}),
+    (["toc", "attr_list", "md_in_html"], {"toc": {"permalink": True}}),
+    (["toc"], {"toc": {"permalink": True}}),
+])
+def test_an_archived_page_is_converted_as_the_builder_converts_a_page(extensions: list[object],
+                                                                       configs: dict[str, object]) -> None:
+    """The lean writer converts only the headings; the result is what the builder writes for the whole page."""
+    markdown = ("<div class=\"qms-print-notice\">x</div>\n\n<div class=\"qms-superseded\">y</div>\n\n"
+                f"# {render.markdown_text('Steps')}\n\n<div class=\"qms-body\">\n<p>one</p>\n</div>\n\n"
+                f"## {render.markdown_text('Steps')}\n\n## {render.markdown_text('A & *b* <i> {#x}')}\n\n"
+                "<div class=\"qms-body\">\n<p>end</p>\n</div>\n\n")
+    for extra in ([], [_Footer()]):
+        builder = Markdown(extensions=[*extensions, *extra], extension_configs=configs)
+        hidden, held = blocks.hide(markdown, "tok")
+        expected = blocks.restore(builder.convert(hidden), "tok", held)
+        writer = archive.Writer(archive.Chrome("Site"), [*extensions, *extra], configs)
+        assert writer.content(markdown) == expected
+    assert "<h2 id=\"a-b-i-x\">A &amp; *b* &lt;i&gt; {#x}" in expected

@@ -38,6 +38,12 @@ def chrome(config: MkDocsConfig, files: Files) -> archive.Chrome:
                           (assets.JS_URI,), config.use_directory_urls)
 
 
+def reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error.strerror or error)
+    return str(error) if isinstance(error, QmsError) else f"{type(error).__name__}: {error}"
+
+
 @dataclass
 class Job:
     """The superseded pages being written: `finish` waits for them (or writes them), `abort` stops them."""
@@ -50,8 +56,8 @@ class Job:
         if not self.pid:
             try:
                 return self.write()
-            except OSError as e:
-                raise ArchiveError(f"superseded pages: {e.strerror or e}") from None
+            except (OSError, QmsError) as e:
+                raise ArchiveError(f"superseded pages: {reason(e)}") from None
         with os.fdopen(self.pipe, "rb") as pipe:
             report = pipe.read().decode("utf-8", "replace")
         _, status = os.waitpid(self.pid, 0)
@@ -86,7 +92,7 @@ def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
     try:
         report, code = str(job.write()), 0
     except BaseException as e:  # noqa: BLE001 (reported to the build, which stops with it)
-        report = f"{type(e).__name__}: {e}"
+        report = reason(e)
     finally:
         os.write(write, report.encode("utf-8", "replace")[:60000])
         os._exit(code)  # no clean-up of the build's state: it is the parent's
