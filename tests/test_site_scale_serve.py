@@ -101,6 +101,17 @@ def test_the_archived_pages_are_the_same_written_in_the_build_process(indexed: P
     assert page(site, ARCHIVED) == page(indexed, ARCHIVED)
 
 
+def test_a_rebuild_replaces_the_previous_superseded_pages_and_leaves_nothing_hidden(indexed: Path,
+                                                                                    tmp_path: Path) -> None:
+    site = build_site(indexed.parent / "repo", tmp_path / "site")
+    stale = site / "superseded" / "QP-009-r1" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("STALE-PAGE", encoding="utf-8")
+    build_site(indexed.parent / "repo", site)
+    assert not stale.exists() and page(site, ARCHIVED) == page(indexed, ARCHIVED)
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_superseded_page_that_cannot_be_written_stops_the_publish_with_a_message(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = make_site_repo(tmp_path / "repo")

@@ -61,6 +61,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         config.extra_javascript.append(assets.JS_URI)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        superseded.set_aside(config.site_dir)  # removed beside the build, not by MkDocs' clean (superseded.py)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Every page is replaced by the rendered manual: nothing of the working tree gets in."""
         pub = self._pub()

@@ -8,9 +8,12 @@ the pages are written in `on_post_build`, in the build's process."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +24,9 @@ from mkdocs.structure.files import Files
 from qms_docs.errors import QmsError
 from qms_docs.mkdocs_plugin import assets
 from qms_docs.publishing import archive
-from qms_docs.publishing.render import Renderer
+from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer
 
+ASIDE = ".qms-superseded-old-"  # hidden: MkDocs does not clean (nor copy) hidden entries of the site folder
 THEME_STYLESHEETS = "assets/stylesheets/"  # Material's (main, palette); other themes: only extra_css
 
 
@@ -74,11 +78,27 @@ class Job:
             self.pid = 0
 
 
+def set_aside(site_dir: str) -> None:
+    """Before MkDocs cleans the site folder: the previous build's superseded pages (thousands of folders) are
+    renamed to a hidden folder, which MkDocs leaves alone, and removed by the worker, beside the build."""
+    old = Path(site_dir) / SUPERSEDED_DIR
+    if old.is_dir() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.rename(Path(site_dir) / f"{ASIDE}{uuid.uuid4().hex}")
+
+
+def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path) -> int:
+    count = writer.write(renderer.superseded_pages(), site)
+    for aside in site.glob(ASIDE + "*"):
+        shutil.rmtree(aside, ignore_errors=True)
+    return count
+
+
 def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
     """Starts writing the superseded pages into the site folder (forked where that is safe)."""
     writer = archive.Writer(chrome(config, files), config.markdown_extensions, config.mdx_configs)
     site = Path(config.site_dir)
-    job = Job(lambda: writer.write(renderer.superseded_pages(), site))
+    job = Job(lambda: _write_and_clear(writer, renderer, site))
     if not renderer.superseded or not hasattr(os, "fork") or threading.active_count() > 1:
         return job
     read, write = os.pipe()
