@@ -114,5 +114,6 @@ def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
     except BaseException as e:  # noqa: BLE001 (reported to the build, which stops with it)
         report = reason(e)
     finally:
-        os.write(write, report.encode("utf-8", "replace")[:60000])
+        with contextlib.suppress(OSError):  # (a pipe holds 64 KiB: the write never waits for the parent)
+            os.write(write, report.encode("utf-8", "replace")[:60000])
         os._exit(code)  # no clean-up of the build's state: it is the parent's
