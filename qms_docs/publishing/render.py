@@ -13,7 +13,10 @@ Each page is a Markdown file that needs nothing from the builder but headings an
 Pages: the revisions in force, a permanent page per superseded revision (`superseded/`), Home, the
 Master Document List, the clause matrix, the archive, "Upcoming revisions", and an index page per
 document type with more documents than `nav_documents_max` (the navigation then links that page instead
-of listing hundreds of documents, so a build stays linear in the number of documents)."""
+of listing hundreds of documents, so a build stays linear in the number of documents).
+The plugin hands MkDocs every page but the superseded ones: `qms_docs.publishing.archive` turns those
+(the same Markdown) into lean HTML pages itself, beside the build; in the tree they are Markdown pages
+with a plain template of their own (theme/qms-superseded.html)."""
 
 from __future__ import annotations
 
