@@ -89,7 +89,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             config.nav = [dict(item) for item in manual.nav]
         self.published = len(pub.documents)
         log.info(f"publishing {self.published} documents in force on {pub.today}; "
-                 f"{len(pub.archive)} obsolete in the archive; {len(pub.upcoming)} upcoming")
+                 f"{len(pub.archive)} obsolete in the archive; {len(pub.upcoming)} upcoming; "
+                 f"{len(renderer.superseded)} superseded revisions")
         return out
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -109,8 +110,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"qms: {e}") from e
         finally:
             self.archive = None
-        if archived:
-            log.info(f"{archived} superseded revisions keep their pages under {render.SUPERSEDED_DIR}/")
+        log.debug(f"{archived} superseded revisions keep their pages under {render.SUPERSEDED_DIR}/")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.archive:
