@@ -1,31 +1,32 @@
-"""Issue 4/12 benchmark: `qms publish` against a plain `mkdocs build` of the same pages.
+"""Issue 12 benchmark: `qms publish` against a plain Material build of the same documents.
 
-    python bench/bench_publish.py [--docs 1000] [--revisions 5] [--drafts 0] [--runs 3]
+    python bench/bench_publish.py [--corpus 1000x1,1000x5,5000x1] [--runs 3]
 
-The plain build is `mkdocs build` of the tree `qms render` writes: the same pages (revisions in force,
-superseded revisions, generated pages), Material with navigation.prune and search, a type-level
-navigation, no `qms` plugin. Reported: wall and CPU seconds (user+sys of the build process: the
-machine may be loaded by other work), the site's size (bytes of its files) and the search index size.
-Targets (1000 documents): `qms publish` within 1.3x of the plain build and under 8 s; site under 50 MB.
-The corpus comes from bench/make_corpus.py when it exists, else from ../shared/bench/make_corpus.py."""
+For each corpus (documents x revisions, from bench/common.py under bench/out/):
+- plain: `mkdocs build` of the tree `qms render` writes, without its superseded pages: the same documents
+  in force and generated pages, Material with navigation.prune and search, the type-level navigation,
+  no `qms` plugin;
+- `qms publish`: selection from git, render, the MkDocs build, and the superseded revisions' pages
+  (written by a worker process beside the build: its CPU is counted, it is a child of the build).
+The two run round-robin (common.interleaved) after a warm-up each. Reported: wall and CPU seconds
+(user+sys of the process and its children), the load average before and after, the site size (bytes of
+its files), the search index size, the pages; and the 5000-document time over the 1000-document time.
+Targets (issue 12): 1000 documents x 5 revisions under 8 s and within 1.3x of the plain build of the
+same 1000 documents; site under 50 MB; 5000 documents at most 5.5x the 1000-document time."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import HERE, OUT, commits, dump, qms_exe, table
+from common import commits, corpus, dump, interleaved, qms_exe, table
 
-SHARED_GENERATOR = HERE.parents[1] / "shared" / "bench" / "make_corpus.py"
-TARGET = 1.3
+TARGET_RATIO, TARGET_SECONDS, TARGET_MB, TARGET_SCALE = 1.3, 8.0, 50.0, 5.5
 SITE_YML = """\
 site_name: Benchmark Quality Manual
 docs_dir: controlled
@@ -34,80 +35,70 @@ theme:
   features: [navigation.prune]
 plugins:
   - search
-{qms}"""
-
-
-def corpus(docs: int, revisions: int, drafts: int) -> Path:
-    """The project's corpus generator if present, else the shared one; cached under bench/out/."""
-    generator = HERE / "make_corpus.py"
-    if not generator.is_file():
-        if not SHARED_GENERATOR.is_file():
-            raise SystemExit(f"no corpus generator: neither {generator} nor {SHARED_GENERATOR} exists")
-        print(f"note: {generator.name} not in bench/; using {SHARED_GENERATOR}", file=sys.stderr)
-        generator = SHARED_GENERATOR
-    path = OUT / f"corpus-{docs}x{revisions}-d{drafts}"
-    if not (path / ".git").is_dir():
-        OUT.mkdir(exist_ok=True)
-        subprocess.run([sys.executable, str(generator), str(path), "--docs", str(docs), "--revisions",
-                        str(revisions), "--drafts", str(drafts)], check=True, stdout=subprocess.DEVNULL)
-    return path
-
-
-def timed(argv: list[str], runs: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU times of `runs` runs (after one warm-up run that fills the page cache)."""
-    walls, cpus = [], []
-    for i in range(runs + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, env={**os.environ, "QMS_TODAY": "2026-11-22",
-                                                               "NO_MKDOCS_2_WARNING": "1"})
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode()[-3000:]}")
-        if i:
-            walls.append(wall)
-            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return walls, cpus
+  - qms
+"""
 
 
 def size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=1000)
-    ap.add_argument("--revisions", type=int, default=5)
-    ap.add_argument("--drafts", type=int, default=0)
-    ap.add_argument("--runs", type=int, default=3)
-    a = ap.parse_args()
-    repo = corpus(a.docs, a.revisions, a.drafts)
+def plain_tree(repo: Path, tree: Path) -> None:
+    """The rendered tree without the superseded revisions: the documents a plain build would publish."""
+    subprocess.run([qms_exe(), "render", "--repo", str(repo), "--out", str(tree)], check=True, capture_output=True)
+    shutil.rmtree(tree / "docs" / "superseded", ignore_errors=True)
+
+
+def measure(name: str, runs: int) -> dict[str, float]:
+    docs, revisions = (int(x) for x in name.split("x"))
+    repo = corpus(docs, revisions)
     # Uncommitted and outside controlled/: the plugin publishes only what git holds there.
-    (repo / "mkdocs.yml").write_text(SITE_YML.format(qms="  - qms\n"), encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
     work = Path(tempfile.mkdtemp(prefix="bench-publish-"))
     try:
-        timed([qms_exe(), "render", "--repo", str(repo), "--out", str(work / "tree")], 0)
-        plain = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "tree" / "mkdocs.yml"),
-                       "-d", str(work / "plain")], a.runs)
-        publish = timed([qms_exe(), "publish", "--repo", str(repo), "--site-dir", str(work / "qms")], a.runs)
-        render = timed([qms_exe(), "render", "--repo", str(repo), "--out", str(work / "tree")], a.runs)
-        pages = sum(1 for _ in (work / "qms").rglob("index.html"))
-        site_mb, index_mb = size(work / "qms") / 1e6, (work / "qms/search/search_index.json").stat().st_size / 1e6
+        plain_tree(repo, work / "tree")
+        load = os.getloadavg()[0]
+        results = interleaved({
+            "plain": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "tree" / "mkdocs.yml"),
+                      "-d", str(work / "plain")],
+            "qms": [qms_exe(), "publish", "--repo", str(repo), "--site-dir", str(work / "qms")],
+        }, runs)
+        site = work / "qms"
+        out = {"docs": docs, "revisions": revisions, "commits": commits(repo),
+               "pages": sum(1 for _ in site.rglob("index.html")),
+               "superseded_pages": sum(1 for _ in (site / "superseded").rglob("index.html")),
+               "site_mb": size(site) / 1e6, "plain_site_mb": size(work / "plain") / 1e6,
+               "search_index_mb": (site / "search/search_index.json").stat().st_size / 1e6,
+               "plain_wall": results["plain"][0], "plain_cpu": results["plain"][1],
+               "qms_wall": results["qms"][0], "qms_cpu": results["qms"][1],
+               "load_before": load, "load_after": os.getloadavg()[0]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    (p, pc), (q, qc), (r, rc) = ((statistics.median(w), statistics.median(c)) for w, c in (plain, publish, render))
-    rows = [("plain `mkdocs build` of the `qms render` tree (Material, search)", f"{p:.1f}", f"{pc:.1f}", "1.00x"),
-            ("`qms publish` (selection from git, render, build)", f"{q:.1f}", f"{qc:.1f}", f"{qc / pc:.2f}x"),
-            ("`qms render --out` (selection from git, render, write)", f"{r:.1f}", f"{rc:.1f}", f"{rc / pc:.2f}x")]
-    print(f"corpus: {a.docs} documents x {a.revisions} revisions, {a.drafts} drafts, {commits(repo)} commits; "
-          f"{pages} pages published; median of {a.runs}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}\n")
-    print(table(rows, ["build", "wall s", "CPU s", "CPU vs plain"]))
-    print(f"\nsite: {site_mb:.1f} MB in files; search index {index_mb:.2f} MB")
-    dump("bench_publish", {"plain": plain, "publish": publish, "render": render, "ratio_cpu": qc / pc,
-                           "site_mb": site_mb, "search_index_mb": index_mb, "pages": pages, "target": TARGET})
-    if qc / pc > TARGET:
-        print(f"\nabove target: {qc / pc:.2f}x > {TARGET}x")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default="1000x1,1000x5,5000x1", help="documents x revisions, comma-separated")
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    os.environ.update({"QMS_TODAY": "2026-11-22", "NO_MKDOCS_2_WARNING": "1"})
+    found = {name: measure(name, a.runs) for name in a.corpus.split(",")}
+    rows = [(f"{r['docs']} x {r['revisions']} ({r['pages']} pages, {r['superseded_pages']} superseded)",
+             f"{r['plain_wall']:.1f}", f"{r['plain_cpu']:.1f}", f"{r['qms_wall']:.1f}", f"{r['qms_cpu']:.1f}",
+             f"{r['qms_wall'] / r['plain_wall']:.2f}x", f"{r['qms_cpu'] / r['plain_cpu']:.2f}x",
+             f"{r['site_mb']:.1f}", f"{r['search_index_mb']:.2f}", f"{r['load_before']:.1f}-{r['load_after']:.1f}")
+            for r in found.values()]
+    print(f"median of {a.runs} round-robin runs; {os.cpu_count()} CPUs\n")
+    print(table(rows, ["corpus", "plain wall s", "plain CPU s", "qms wall s", "qms CPU s", "wall vs plain",
+                       "CPU vs plain", "site MB", "search index MB", "load"]))
+    if "1000x1" in found and "5000x1" in found:
+        small, large = found["1000x1"], found["5000x1"]
+        print(f"\n5000 over 1000 documents: wall {large['qms_wall'] / small['qms_wall']:.2f}x, "
+              f"CPU {large['qms_cpu'] / small['qms_cpu']:.2f}x (target at most {TARGET_SCALE}x; plain "
+              f"{large['plain_cpu'] / small['plain_cpu']:.2f}x CPU)")
+    dump("bench_publish", {"runs": a.runs, "corpora": found, "targets": {
+        "ratio": TARGET_RATIO, "seconds_1000x5": TARGET_SECONDS, "site_mb": TARGET_MB, "scale_5000": TARGET_SCALE}})
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ to and the navigation to MkDocs in place of the working tree."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +19,7 @@ from mkdocs.structure.pages import Page
 from qms_docs import clock
 from qms_docs.errors import ConfigError, QmsError
 from qms_docs.gitio import runner
-from qms_docs.mkdocs_plugin import HELD_BACK, assets, guard
+from qms_docs.mkdocs_plugin import HELD_BACK, assets, blocks, guard, superseded
 from qms_docs.mkdocs_plugin import languages as sites
 from qms_docs.mkdocs_plugin.config import QmsPluginConfig
 from qms_docs.model.document import Document
@@ -40,6 +39,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         self.blocks: dict[str, list[str]] = {}  # page uri -> its HTML blocks, while the page is built
         self.prepared: publishing.Publication | None = None  # set for the nested build of another language
         self.foreign: dict[str, str] = {}  # page uri -> the language of its content, when not the site's
+        self.archive: superseded.Job | None = None  # the superseded pages being written
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         if not dirty:
@@ -65,6 +65,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         config.extra_javascript.append(assets.JS_URI)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        superseded.set_aside(config.site_dir)  # removed beside the build, not by MkDocs' clean (superseded.py)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Every page is replaced by the rendered manual: nothing of the working tree gets in."""
         pub = self._pub()
@@ -74,7 +77,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         options = render.Options(config.site_name, config.use_directory_urls, self.config.nav_documents_max,
                                  tuple(config.markdown_extensions), dict(config.mdx_configs))
         try:
-            manual = render.render(pub, options, taken=out.src_uris)
+            renderer = render.renderer(pub, options, taken=out.src_uris)
+            self.archive = superseded.start(renderer, config, out)  # beside the build (see superseded.py)
+            manual = renderer.manual(superseded=False)
         except QmsError as e:
             raise PluginError(f"qms: {e}") from e
         for problem in manual.problems:
@@ -88,25 +93,19 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
             config.nav = [dict(item) for item in manual.nav]
         self.published = len(pub.documents)
         log.info(f"publishing {self.published} documents in force on {pub.today}; "
-                 f"{len(pub.archive)} obsolete in the archive; {len(pub.upcoming)} upcoming")
+                 f"{len(pub.archive)} obsolete in the archive; {len(pub.upcoming)} upcoming; "
+                 f"{len(renderer.superseded)} superseded revisions")
         return out
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """MkDocs gets the headings and a short placeholder per HTML block: it passes raw HTML blocks through
         unchanged anyway, and parsing them again would cost half the build (see `on_page_content`)."""
-        chunks, blocks = markdown.split("\n\n"), list[str]()
-        for n, chunk in enumerate(chunks):
-            if chunk.startswith("<"):
-                chunks[n] = f"{self.token}x{len(blocks)}"
-                blocks.append(chunk)
-        self.blocks[page.file.src_uri] = blocks
-        return "\n\n".join(chunks)
+        text, self.blocks[page.file.src_uri] = blocks.hide(markdown, self.token)
+        return text
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The page's HTML blocks back in place of their placeholders: the HTML MkDocs would have written."""
-        blocks = self.blocks.pop(page.file.src_uri, [])
-        html = re.sub(rf"<p>{self.token}x(\d+)</p>(\n?)",  # a raw block is followed by a blank line
-                      lambda m: blocks[int(m.group(1))] + ("\n\n" if m.group(2) else ""), html)
+        html = blocks.restore(html, self.token, self.blocks.pop(page.file.src_uri, []))
         language = self.foreign.get(page.file.src_uri)
         return html if language is None else sites.wrap(html, language)  # e.g. the source of a missing translation
 
@@ -116,10 +115,23 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Then the site of every other language, into site_dir/LANG/, from the same selection."""
+        """The superseded pages written beside the build are complete; then the site of every other
+        language, into site_dir/LANG/, from the same selection."""
+        try:
+            archived = self.archive.finish() if self.archive else 0
+        except QmsError as e:
+            raise PluginError(f"qms: {e}") from e
+        finally:
+            self.archive = None
+        log.debug(f"{archived} superseded revisions keep their pages under {render.SUPERSEDED_DIR}/")
         pub = self._pub()
         if self.prepared is None and pub.site is not None:
             sites.build_others(config, pub)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.archive:
+            self.archive.abort()
+            self.archive = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """`mkdocs serve` rebuilds when a commit changes what is in force: watch HEAD and the refs."""

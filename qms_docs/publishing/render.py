@@ -13,7 +13,10 @@ Each page is a Markdown file that needs nothing from the builder but headings an
 Pages: the revisions in force, a permanent page per superseded revision (`superseded/`), Home, the
 Master Document List, the clause matrix, the archive, "Upcoming revisions", and an index page per
 document type with more documents than `nav_documents_max` (the navigation then links that page instead
-of listing hundreds of documents, so a build stays linear in the number of documents)."""
+of listing hundreds of documents, so a build stays linear in the number of documents).
+The plugin hands MkDocs every page but the superseded ones: `qms_docs.publishing.archive` turns those
+(the same Markdown) into lean HTML pages itself, beside the build; in the tree they are Markdown pages
+with a plain template of their own (theme/qms-superseded.html)."""
 
 from __future__ import annotations
 
@@ -116,6 +119,11 @@ def front_matter(title: str, *, hide_toc: bool = False, hidden: bool = False, te
     if template:
         lines.append(f"template: {template}")
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def without_front_matter(text: str) -> str:
+    """A page's Markdown without the front matter `front_matter` wrote (its title is JSON: one line)."""
+    return text.split("\n---\n\n", 1)[1] if text.startswith("---\n") else text
 
 
 def _block(html_text: str) -> str:
@@ -240,9 +248,10 @@ class _Body:
         return "".join(text)
 
 
-class _Renderer:
+class Renderer:
     def __init__(self, pub: Publication, options: Options, taken: frozenset[str]):
         self.pub, self.options = pub, options
+        self.language = pub.site.language if pub.site else pub.config.languages.default  # the labels' language
         self.entries = {x.uri: x for x in pub.documents}
         self.superseded = {_superseded_uri(x.id, s): (x, s) for x in pub.documents for s in x.superseded}
         self.types = {name: [x for x in pub.documents if x.doc_type.name == name] for name in pub.config.types}
@@ -345,11 +354,25 @@ class _Renderer:
                 items.append({pages.type_label(name, plural=True): [{pages.page_title(x): x.uri} for x in entries]})
         return tuple(items)
 
-    def render(self) -> Manual:
+    def superseded_pages(self) -> Iterator[Page]:
+        """The permanent page of each superseded revision (independent of the other pages: a worker process
+        may write them while the builder builds the rest)."""
+        for uri, (x, s) in self.superseded.items():
+            with speaking(self.language):  # the site's labels, also in a worker process
+                page = self.superseded_page(uri, x, s)
+            yield page
+
+    def manual(self, superseded: bool = True) -> Manual:
+        """Every page; without the superseded revisions' pages when `superseded` is false (the plugin writes
+        those itself, see `qms_docs.mkdocs_plugin.superseded`)."""
+        with speaking(self.language):  # the site's labels
+            return self._manual(superseded)
+
+    def _manual(self, superseded: bool) -> Manual:
         out = [self.generated(uri) for uri in GENERATED]
         out += [self.type_page(name, uri) for name, uri in self.indexes.items()]
         out += [self.document(x) for x in self.pub.documents]
-        out += [self.superseded_page(uri, x, s) for uri, (x, s) in self.superseded.items()]
+        out += list(self.superseded_pages()) if superseded else []
         wanted = [a for a in self.chosen if a.uri in self.ext.linked]
         files = [Asset(a.uri, data) for a, data in attachments.read(self.pub.root, wanted)]
         files += [Asset(assets.CSS_URI, assets.CSS.encode()), Asset(assets.JS_URI, assets.JS.encode())]
@@ -360,10 +383,12 @@ def _superseded_uri(doc_id: str, old: Superseded) -> str:
     return f"{SUPERSEDED_DIR}/{doc_id}-r{old.doc.revision}.md"
 
 
-def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:
-    """Every page of the manual as in force, the files its pages link to, and the navigation.
+def renderer(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Renderer:
+    """The renderer of the manual as in force. `taken` are paths the builder already serves (a theme's
+    files): neither a page nor an attachment may replace one."""
+    return Renderer(pub, options, frozenset(taken))
 
-    `taken` are paths the builder already serves (a theme's files): neither a page nor an attachment
-    may replace one."""
-    with speaking(pub.site.language if pub.site else pub.config.languages.default):  # the site's labels
-        return _Renderer(pub, options, frozenset(taken)).render()
+
+def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:
+    """Every page of the manual as in force, the files its pages link to, and the navigation."""
+    return renderer(pub, options, taken).manual()

@@ -1,0 +1,119 @@
+"""The plugin's superseded-revision pages: written by `qms_docs.publishing.archive`, beside the MkDocs build.
+
+Started in `on_files` (after MkDocs has cleaned the site folder), finished in `on_post_build`. Where the build
+runs alone in its process (`mkdocs build`, `qms publish`), a forked worker writes the pages on the second
+core while MkDocs builds the others; it shares nothing with the build but the rendered manual it was forked
+with, and writes only below `superseded/`. Where other threads run (`mkdocs serve`), forking is not safe:
+the pages are written in `on_post_build`, in the build's process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from qms_docs.errors import QmsError
+from qms_docs.mkdocs_plugin import assets
+from qms_docs.publishing import archive
+from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer
+
+ASIDE = ".qms-superseded-old-"  # hidden: MkDocs does not clean (nor copy) hidden entries of the site folder
+THEME_STYLESHEETS = "assets/stylesheets/"  # Material's (main, palette); other themes: only extra_css
+
+
+class ArchiveError(QmsError):
+    """The superseded pages could not be written."""
+
+
+def chrome(config: MkDocsConfig, files: Files) -> archive.Chrome:
+    theme_css = sorted(f.url for f in files if f.src_uri.startswith(THEME_STYLESHEETS) and f.src_uri.endswith(".css")
+                       and f.src_uri.count("/") == 2)
+    extra_css = [str(u) for u in config.extra_css]
+    return archive.Chrome(config.site_name, str(config.theme.get("language") or "en"), (*theme_css, *extra_css),
+                          (assets.JS_URI,), config.use_directory_urls)
+
+
+def reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error.strerror or error)
+    return str(error) if isinstance(error, QmsError) else f"{type(error).__name__}: {error}"
+
+
+@dataclass
+class Job:
+    """The superseded pages being written: `finish` waits for them (or writes them), `abort` stops them."""
+    write: Callable[[], int]
+    pid: int = 0
+    pipe: int = -1
+
+    def finish(self) -> int:
+        """How many pages were written; raises ArchiveError if they could not be."""
+        if not self.pid:
+            try:
+                return self.write()
+            except (OSError, QmsError) as e:
+                raise ArchiveError(f"superseded pages: {reason(e)}") from None
+        with os.fdopen(self.pipe, "rb") as pipe:
+            report = pipe.read().decode("utf-8", "replace")
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0 or not report.isdigit():
+            raise ArchiveError(f"superseded pages: {report or 'the worker stopped'}")
+        return int(report)
+
+    def abort(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.pipe)
+            self.pid = 0
+
+
+def set_aside(site_dir: str) -> None:
+    """Before MkDocs cleans the site folder: the previous build's superseded pages (thousands of folders) are
+    renamed to a hidden folder, which MkDocs leaves alone, and removed by the worker, beside the build."""
+    old = Path(site_dir) / SUPERSEDED_DIR
+    if old.is_dir() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.rename(Path(site_dir) / f"{ASIDE}{uuid.uuid4().hex}")
+
+
+def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path) -> int:
+    count = writer.write(renderer.superseded_pages(), site)
+    for aside in site.glob(ASIDE + "*"):
+        shutil.rmtree(aside, ignore_errors=True)
+    return count
+
+
+def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
+    """Starts writing the superseded pages into the site folder (forked where that is safe)."""
+    writer = archive.Writer(chrome(config, files), config.markdown_extensions, config.mdx_configs)
+    site = Path(config.site_dir)
+    job = Job(lambda: _write_and_clear(writer, renderer, site))
+    if not renderer.superseded or not hasattr(os, "fork") or threading.active_count() > 1:
+        return job
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        job.pid, job.pipe = pid, read
+        return job
+    os.close(read)  # the worker: write the pages, report the count (or the error), and leave at once
+    code, report = 1, "the worker stopped"
+    try:
+        report, code = str(job.write()), 0
+    except BaseException as e:  # noqa: BLE001 (reported to the build, which stops with it)
+        report = reason(e)
+    finally:
+        with contextlib.suppress(OSError):  # (a pipe holds 64 KiB: the write never waits for the parent)
+            os.write(write, report.encode("utf-8", "replace")[:60000])
+        os._exit(code)  # no clean-up of the build's state: it is the parent's
