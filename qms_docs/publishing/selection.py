@@ -124,14 +124,26 @@ def _walk(session: Session, root: Path, head: str, config: Config, today: dt.dat
     what was verified is kept for the next build and the next `qms verify`."""
     with Policies(root) as policies, session.load(root, head, config.documents_dir, policies, full=True) as history:
         history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
-        history.preload()
         judge = Judge(history, policies, session.lineages)
+        history.preload(versions=_shown(history, judge))
         walker = _Walker(history, config, today, judge)
         for key in history:
             walker.lineage(key, walker.predecessors())
         session.save(policies, verify(history, {}, policies, head, session.lineages))
         cache.update(history.parsed_documents())
         return walker, unreadable_notes(history)
+
+
+def _shown(history: History, judge: Judge) -> Iterator[Version]:
+    """The versions the walk reads: of a lineage the cache has verdicts for, those that claim approval and the
+    newest; of any other, all (it is judged afresh)."""
+    for versions in history.lineages.values():
+        verdicts = judge.cache.get(versions, judge.policies) if judge.cache is not None else None
+        if verdicts is None:
+            yield from versions
+        else:
+            yield from (versions[v.position] for v in verdicts)
+            yield from versions[-1:]
 
 
 def _order(entry: Entry) -> tuple[str, int, str]:

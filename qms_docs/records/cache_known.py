@@ -10,8 +10,8 @@ lineages new commits touch), never the whole file."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import hmac
+import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -63,7 +63,8 @@ class LineMac:
     def __call__(self, offset: int, body: bytes) -> bytes:
         h = self.base.copy()
         h.update(b"%d\0" % offset + body)
-        return h.hexdigest()[:32].encode()
+        digest: str = h.hexdigest()
+        return digest[:32].encode()
 
 
 def log_lines(mac: LineMac, offset: int, records: Iterable[tuple[str, int | None, str | None, str | None,
@@ -126,12 +127,13 @@ class CommitLog:
             commit = commit_in(fields[4]) if len(fields) == 5 else None
             if len(fields) < 4 or (commit is not None and commit.sha != sha):
                 raise ValueError("a cached commit line is malformed")
-            found = (int(fields[0]) if fields[0] else -1, *(None if f == NONE else f for f in fields[1:4]), commit)
+            actual, trusted, base = (None if f == NONE else f for f in fields[1:4])
+            found = (int(fields[0]) if fields[0] else -1, actual, trusted, base, commit)
         except (KeyError, ValueError, IndexError, AttributeError, OverflowError, TypeError) as e:
             raise StaleCache(f"commit {sha}: {e}") from e
-        self._records[sha] = found  # type: ignore[assignment]
+        self._records[sha] = found
         self.offsets[sha] = at
-        return found  # type: ignore[return-value]
+        return found
 
 
 class TrustView(Mapping[str, "str | None"]):
@@ -162,7 +164,7 @@ class KnownHistory:
     def __init__(self, log: CommitLog, count: int, current: dict[str, str], entries: Mapping[str, Callable[[], list[Any]]],
                  removed: Collection[str]):
         self.log, self.count, self.current, self.entries = log, count, current, entries
-        self.keys = entries.keys()
+        self.keys: Collection[str] = entries.keys()
         self.removed = removed
         self.learned: dict[str, str | None] = {}
         self.actual, self.trusted = TrustView(log, 1, self.learned), TrustView(log, 2, self.learned)

@@ -74,8 +74,8 @@ class Policies:
         `rev-list --parents --topo-order --reverse` for those commits when the caller has it already."""
         by_sha = {c.sha: c for c in commits}
         # the known state is read through, never copied (the cache reads back only the commits asked for)
-        actual: MutableMapping[str, str | None] = ChainMap({}, known.actual) if known else {}
-        trusted: MutableMapping[str, str | None] = ChainMap({}, known.trusted) if known else {}
+        actual: MutableMapping[str, str | None] = ChainMap({}, known.actual) if known else {}  # type: ignore[arg-type]
+        trusted: MutableMapping[str, str | None] = ChainMap({}, known.trusted) if known else {}  # type: ignore[arg-type]
         self.untrusted = [by_sha[s] for s in known.untrusted if s in by_sha] if known else []
         if walk is None:
             limit = ["--not", known.head] if known else []

@@ -211,14 +211,17 @@ class History:
                 self._parsed[blob] = e
         return self._parsed[blob]
 
-    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None) -> None:
-        """Parse every version's blob now (of the lineages `keys` only, when given), streamed through one
-        pipelined cat-file (faster than one by one)."""
+    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None,
+                versions: Iterable[Version] | None = None) -> None:
+        """Parse every version's blob now (of the lineages `keys` only, or the `versions` only, when given),
+        streamed through one pipelined cat-file (faster than one by one)."""
         paths: dict[str, str] = {}
-        for versions in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys)):
-            for v in versions:
-                if v.blob is not None and v.blob not in self._parsed:
-                    paths.setdefault(v.blob, v.path)
+        if versions is None:
+            versions = (v for vs in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys))
+                        for v in vs)
+        for v in versions:
+            if v.blob is not None and v.blob not in self._parsed:
+                paths.setdefault(v.blob, v.path)
         for n, (oid, data) in enumerate(stream_objects(self.root, list(paths)), start=1):
             try:
                 if data is None:
