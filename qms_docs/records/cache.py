@@ -34,11 +34,13 @@ from typing import Any, TypeVar
 import qms_docs
 from qms_docs.errors import GitError
 from qms_docs.gitio import runner
+from qms_docs.gitio.changes import PastVersion
 from qms_docs.gitio.log import Commit, require_full_history
 from qms_docs.records.cache_known import LOG, CommitLog, KnownHistory, LineMac, StaleCache, log_lines, versions_out
 from qms_docs.records.cache_store import Store, open_store, write_atomic
 from qms_docs.records.configs import Policies, TrustState
 from qms_docs.records.history import History, Version, log_commits
+from qms_docs.records.provenance import parent_blobs
 from qms_docs.records.verify import Failure, LineageResult, Outcome, Totals, Verdict
 from qms_docs.signatures.policy import Problem
 
@@ -398,3 +400,29 @@ def _outcome_in(head: str, v: dict[str, Any]) -> Outcome:
     if not all(isinstance(n, str) for n in v["notes"]) or any(len(f) != 7 for f in v["failures"]):
         raise ValueError("not an outcome")
     return Outcome(head, int(v["revisions"]), int(v["documents"]), int(v["commits"]), failures, list(v["notes"]))
+
+
+def past_versions(root: Path, rev: str, documents_dir: str) -> Callable[[str], list[PastVersion] | None] | None:
+    """From the cache, when it holds the history of exactly commit `rev`: path -> the versions that wrote the
+    document, newest first, as gitio.changes.versions_back walks them (a merge that took the file from a
+    parent wrote nothing); None for a path it does not know. None when the cache cannot serve `rev`."""
+    session = Session.open(root, documents_dir)
+    state = session.state
+    if state is None or state.head != runner.resolve(root, rev) or session._walk(state.head) is None \
+            or session.log is None:
+        return None
+    known = KnownHistory(session.log, state.count, state.current, {k: partial(state.entry, k) for k in state.lines},
+                         state.removed)
+
+    def versions(path: str) -> list[PastVersion] | None:
+        key = state.current.get(path)
+        if key is None or key not in state.lines:
+            return None
+        try:
+            lineage = known.versions(key)
+        except StaleCache:
+            return None
+        return [PastVersion(v.commit.sha, v.commit.author_name, v.commit.author_email, v.blob)
+                for v in reversed(lineage) if v.blob is not None and (not v.commit.is_merge or v.blob not in parent_blobs(v))]
+
+    return versions
