@@ -36,6 +36,9 @@ def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = 
 def _verify(session: Session, root: Path, head: str, documents_dir: str,
             progress: Callable[[int, int], None] | None) -> Outcome:
     with Policies(root) as policies, session.load(root, head, documents_dir, policies) as history:
+        if session.store is None:  # --no-cache: no verdict is kept, none is looked for
+            history.preload(progress)
+            return verify(history, {}, policies, head)
         lineages = session.lineages
         history.preload(progress, [k for k, v in history.lineages.items() if not lineages.has(v, policies)])
         result = verify(history, {}, policies, head, lineages, session.prior())
