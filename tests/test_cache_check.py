@@ -56,12 +56,18 @@ def cached_and_fresh(repo: Path, base: str, walks: list[str], monkeypatch: pytes
     return warm
 
 
+def jane_signs_her_own_draft(repo: Path) -> str:
+    """Jane drafts revision 2 (the base), then signs it herself, and Omar signs: QMS024. The base commit."""
+    commit(repo, {QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
+    base = commit(repo, {QP1: draft_of(make_document("QP-001", revision=2, sign=False))}, "QP-001: rev 2", author=JANE)
+    sign_as(repo, JANE_SIGNED_2, JANE)
+    sign_as(repo, APPROVED_2, OMAR)
+    return base
+
+
 def test_an_author_before_the_range_is_found_from_the_cache(qms_repo: Path, walks: list[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    commit(qms_repo, {QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
-    base = commit(qms_repo, {QP1: draft_of(make_document("QP-001", revision=2, sign=False))}, "QP-001: rev 2", author=JANE)
-    sign_as(qms_repo, JANE_SIGNED_2, JANE)
-    sign_as(qms_repo, APPROVED_2, OMAR)
+    base = jane_signs_her_own_draft(qms_repo)
     found = [m for c, _, m in cached_and_fresh(qms_repo, base, walks, monkeypatch) if c == "QMS024"]
     assert len(found) == 1 and "jane@acme.example wrote revision 2" in found[0]
 
@@ -104,10 +110,7 @@ def _forge_author(folder: Path, sha: str, remac: bool = False) -> None:
 
 
 def test_a_tampered_cache_does_not_hide_the_author(qms_repo: Path, walks: list[str]) -> None:
-    commit(qms_repo, {QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
-    base = commit(qms_repo, {QP1: draft_of(make_document("QP-001", revision=2, sign=False))}, "QP-001: rev 2", author=JANE)
-    sign_as(qms_repo, JANE_SIGNED_2, JANE)
-    sign_as(qms_repo, APPROVED_2, OMAR)
+    base = jane_signs_her_own_draft(qms_repo)
     verify_command.outcome(qms_repo, base)
     _forge_author(cache_dir(qms_repo), base)
     found = [m for c, _, m in findings(qms_repo, base) if c == "QMS024"]
@@ -120,10 +123,7 @@ def test_check_no_cache_walks_back_in_git(qms_repo: Path, walks: list[str]) -> N
 
     from qms_docs.cli import cli
 
-    commit(qms_repo, {QP1: make_document("QP-001")}, "QP-001: issue revision 1", author=JANE)
-    base = commit(qms_repo, {QP1: draft_of(make_document("QP-001", revision=2, sign=False))}, "QP-001: rev 2", author=JANE)
-    sign_as(qms_repo, JANE_SIGNED_2, JANE)
-    sign_as(qms_repo, APPROVED_2, OMAR)
+    base = jane_signs_her_own_draft(qms_repo)
     verify_command.outcome(qms_repo, base)
     args = ["check", "--base", base, "--head", "HEAD", "--repo", str(qms_repo)]
     cached = CliRunner().invoke(cli, args)

@@ -203,12 +203,8 @@ class State:
 
     @classmethod
     def read(cls, store: Store, code: str, documents_dir: str) -> State | None:
-        try:
-            data = (store.folder / STATE).read_bytes()
-        except OSError:
-            return None
-        mac, _, body = data.partition(b"\n")
-        if not hmac.compare_digest(mac, store.mac(STATE, body).hexdigest().encode()):
+        body = store.read(STATE)
+        if body is None:
             return None
         head, *rest = body.split(b"\n")
         try:

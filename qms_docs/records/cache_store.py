@@ -38,14 +38,19 @@ class Store:
         """An HMAC over the file's name and `body` (update it with more of the file)."""
         return hmac.new(self.key, name.encode() + b"\0" + body, hashlib.sha256)
 
-    def load(self, name: str) -> Any:
-        """The JSON in `name` when its MAC is ours; None when absent, corrupt, tampered or foreign."""
+    def read(self, name: str) -> bytes | None:
+        """The body of `name` (after its MAC line) when the MAC is ours; None when absent, corrupt, tampered or foreign."""
         try:
             data = (self.folder / name).read_bytes()
         except OSError:
             return None
         mac, _, body = data.partition(b"\n")
-        if not hmac.compare_digest(mac, self.mac(name, body).hexdigest().encode()):
+        return body if hmac.compare_digest(mac, self.mac(name, body).hexdigest().encode()) else None
+
+    def load(self, name: str) -> Any:
+        """The JSON in `name` when its MAC is ours; None when absent, corrupt, tampered or foreign."""
+        body = self.read(name)
+        if body is None:
             return None
         try:
             return json.loads(body)
