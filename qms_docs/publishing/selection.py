@@ -129,7 +129,8 @@ def _walk(session: Session, root: Path, head: str, config: Config, today: dt.dat
         walker = _Walker(history, config, today, judge)
         for key in history:
             walker.lineage(key, walker.predecessors())
-        session.save(policies, verify(history, {}, policies, head, session.lineages))
+        if session.store is not None:  # what was verified is kept (every lineage's verdicts, for `qms verify` too)
+            session.save(policies, verify(history, {}, policies, head, session.lineages))
         cache.update(history.parsed_documents())
         return walker, unreadable_notes(history)
 
