@@ -10,7 +10,10 @@ Measures, with wall and CPU time (a shared machine's wall time drifts; CPU time 
 - a warm `qms verify` after one new commit (target: under 0.3 s at 1000 x 5), and of the same head;
 - the publisher's selection (`publishing.select`, the verification the site build runs) warm and cold
   (target: the warm one adds under 0.5 s to a build);
-- peak RSS of a cold and a warm verify at 5000 x 3 (resource.getrusage of the child)."""
+- peak RSS of a cold and a warm verify at 5000 x 3 (resource.getrusage of the child);
+- with `--signed`: a cold `qms verify --no-cache` of the same corpus with every approval entry-signed
+  (`make_corpus.py --sign`), run round-robin with the unsigned one (target: at most 1.3x its CPU), and the
+  bare ed25519 verifications it cannot avoid (one per distinct entry), timed in the same run."""
 
 from __future__ import annotations
 
@@ -120,12 +123,62 @@ def measure(label: str, repo: Path, runs: int) -> dict[str, Any]:
             "after_one_commit": median(after_one), "select_cold": select_cold, "select_warm": select_warm}
 
 
+ED25519 = """
+import sys, time
+from pathlib import Path
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from qms_docs.records.history import History, log_commits
+from qms_docs.signatures.sshsig import parse_armored
+from qms_docs.signatures.statement import statement_of
+root = Path(sys.argv[1])
+entries = {}
+with History(root, log_commits(root, ["HEAD"], "controlled"), "controlled") as h:
+    h.preload()
+    for doc in h.parsed_documents().values():
+        for a in doc.approvals:
+            entries[(doc.id, a.raw["sig"])] = (statement_of(doc.id, a.raw), parse_armored(a.raw["sig"]))
+start = time.process_time()
+for statement, sig in entries.values():
+    Ed25519PublicKey.from_public_bytes(sig.key.blob[-32:]).verify(sig.sig_bytes, sig.signed_data(statement.to_bytes()))
+print(len(entries), time.process_time() - start)
+"""
+
+
+def signed(docs: int, revisions: int, runs: int) -> dict[str, Any]:
+    """Cold verify of the unsigned and the entry-signed corpus, round-robin (CPU), and the bare ed25519 cost."""
+    plain = corpus(docs, revisions)
+    path = OUT / f"corpus-{docs}x{revisions}-signed"
+    if not (path / ".git").is_dir():
+        subprocess.run([sys.executable, str(Path(__file__).with_name("make_corpus.py")), str(path), "--docs", str(docs),
+                        "--revisions", str(revisions), "--sign", str(OUT / "keys")], check=True)
+    samples: dict[str, list[tuple[float, float, int]]] = {"unsigned": [], "signed": []}
+    for _ in range(runs):
+        samples["unsigned"].append(run(verify(plain, "--no-cache")))
+        samples["signed"].append(run(verify(path, "--no-cache")))
+    out = subprocess.run([sys.executable, "-c", ED25519, str(path)], capture_output=True, text=True, check=True).stdout
+    count, seconds = out.split()
+    return {"unsigned": median(samples["unsigned"]), "signed": median(samples["signed"]),
+            "entries": int(count), "ed25519_cpu": float(seconds)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--small", default="1000x5")
     ap.add_argument("--large", default="5000x3")
+    ap.add_argument("--signed", action="store_true", help="only the entry-signed comparison, on --small")
     a = ap.parse_args()
+    if a.signed:
+        docs, revisions = (int(x) for x in a.small.split("x"))
+        r = signed(docs, revisions, a.runs)
+        u, s = r["unsigned"], r["signed"]
+        print(table([("unsigned", f"{u[0]:.2f}", f"{u[1]:.2f}", ""),
+                     ("every entry signed", f"{s[0]:.2f}", f"{s[1]:.2f}",
+                      f"{s[1] / u[1]:.2f}x (CPU); {r['entries']} distinct entries, bare ed25519 {r['ed25519_cpu']:.2f} s "
+                      f"= {r['ed25519_cpu'] / u[1]:.2f}x of the unsigned run")],
+                    ["`qms verify --no-cache`", "wall s", "CPU s", "note"]))
+        dump("bench_verify_cache_signed", r)
+        return
     results: list[dict[str, Any]] = []
     for spec in (a.small, a.large):
         docs, revisions = (int(x) for x in spec.split("x"))

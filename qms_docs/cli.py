@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -101,14 +102,24 @@ def new(type_name: str, title: str, repo: Path | None) -> None:
 @click.option("--base", metavar="REF", help="Also run the change rules against this base commit.")
 @click.option("--head", metavar="REF", help="Check this commit instead of the working tree.")
 @click.option("--format", "fmt", type=FORMAT_FINDINGS, default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="With --base: read history afresh; ignore the verification cache.")
 @repo_option
-def check(staged: bool, base: str | None, head: str | None, fmt: str, repo: Path | None) -> None:
+def check(staged: bool, base: str | None, head: str | None, fmt: str, no_cache: bool, repo: Path | None) -> None:
     """Run the rules; exit 1 if any error is found."""
     from qms_docs.commands import check as command
     from qms_docs.formats import FORMATS
     from qms_docs.rules import engine
 
-    findings = command.run(_root(repo), _today(), staged=staged, head=head, base=base)
+    before = os.environ.get("QMS_NO_CACHE")  # records.cache.DISABLE_ENV (not imported: a hot path)
+    if no_cache:
+        os.environ["QMS_NO_CACHE"] = "1"
+    try:
+        findings = command.run(_root(repo), _today(), staged=staged, head=head, base=base)
+    finally:
+        if no_cache and before is None:
+            del os.environ["QMS_NO_CACHE"]
+        elif no_cache and before is not None:
+            os.environ["QMS_NO_CACHE"] = before
     _emit(FORMATS[fmt](findings))
     sys.exit(1 if engine.has_errors(findings) else 0)
 

@@ -99,52 +99,112 @@ def test_a_failure_found_cold_is_found_warm_and_after_new_commits(forged: tuple[
     assert code == 1 and f"{sha[:12]} QP-001 rev 2" in out
 
 
+def _tamper_state(path: Path) -> None:
+    """Clear every failure the state file records (its MAC left as it was)."""
+    mac, _, data = path.read_bytes().partition(b"\n")
+    header, *lines = data.split(b"\n")
+    value = json.loads(header)
+    value["totals"]["failing"] = []
+    entries = []
+    for line in lines:
+        key, _, entry = line.partition(b"\t")
+        e = json.loads(entry)
+        e[5] = []
+        for v in e[2] or []:
+            v[5], v[6], v[7] = [], [], []
+        entries.append(key + b"\t" + json.dumps(e).encode())
+    path.write_bytes(mac + b"\n" + b"\n".join([json.dumps(value).encode(), *entries]))
+
+
 def _tamper(path: Path, edit: str = "") -> None:
+    if path.name == "state":
+        return _tamper_state(path)
     mac, _, data = path.read_bytes().partition(b"\n")
     value = json.loads(data)
-    if edit == "clear failures":
-        value["outcome"]["failures"] = []
-    elif edit == "clear problems":
-        for verdicts in value["verdicts"].values():
-            for v in verdicts:
-                v[5], v[6], v[7] = [], [], []
+    value["outcome"]["failures"] = []
     path.write_bytes(mac + b"\n" + json.dumps(value).encode())
 
 
-@pytest.mark.parametrize("name, edit", [("outcome.json", "clear failures"), ("lineages.json", "clear problems")])
-def test_a_tampered_cache_file_is_ignored_and_rewritten(forged: tuple[Path, str], name: str, edit: str) -> None:
-    repo, sha = forged
-    cold = verify(repo)
-    if name == "lineages.json":
-        (cache_dir(repo) / "outcome.json").unlink()  # else the outcome of the same head answers first
-    _tamper(cache_dir(repo) / name, edit)
-    assert verify(repo) == cold  # the forged signature is still found
+def _mac_ok(repo: Path, name: str) -> bool:
     key = (cache_dir(repo) / "key").read_bytes()
     mac, _, data = (cache_dir(repo) / name).read_bytes().partition(b"\n")
-    assert hmac.compare_digest(mac, hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).hexdigest().encode())
+    return hmac.compare_digest(mac, hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).hexdigest().encode())
+
+
+@pytest.mark.parametrize("name", ["outcome.json", "state"])
+def test_a_tampered_cache_file_is_ignored_and_rewritten(forged: tuple[Path, str], name: str) -> None:
+    repo, sha = forged
+    cold = verify(repo)
+    if name == "state":
+        (cache_dir(repo) / "outcome.json").unlink()  # else the outcome of the same head answers first
+    _tamper(cache_dir(repo) / name)
+    assert not _mac_ok(repo, name)
+    assert verify(repo) == cold  # the forged signature is still found
+    assert _mac_ok(repo, name)
     assert verify(repo) == cold
+
+
+def _lines(repo: Path) -> list[bytes]:
+    return (cache_dir(repo) / "commits.log").read_bytes().split(b"\n")
+
+
+def test_a_tampered_commit_line_is_not_believed_when_a_new_commit_reads_it(forged: tuple[Path, str]) -> None:
+    """The forging commit's line now says Jane wrote it; a new commit on QP-001 reads the line back: its MAC
+    fails, and the history is read afresh (the forgery is still found)."""
+    repo, sha = forged
+    verify(repo)
+    log = cache_dir(repo) / "commits.log"
+    data = log.read_bytes()
+    line = next(x for x in _lines(repo) if x[33:73] == sha.encode())
+    forged_line = line.replace(AUTHOR[1].encode(), JANE[1].encode()).replace(AUTHOR[0].encode(), JANE[0].encode())
+    assert forged_line != line and len(forged_line) == len(line) + len(JANE[1]) - len(AUTHOR[1]) + len(JANE[0]) - len(AUTHOR[0])
+    log.write_bytes(data.replace(line, forged_line))
+    Doc(repo, "QP-001", doc_path("QP-001")).draft(body(4), "Fourth revision.")
+    code, out = same_as_fresh(repo)
+    assert code == 1 and f"{sha[:12]} QP-001 rev 2" in out and "QMS025" in out
+
+
+def test_a_commit_line_moved_to_another_place_in_the_log_is_not_believed(forged: tuple[Path, str]) -> None:
+    repo, sha = forged
+    verify(repo)
+    lines = _lines(repo)
+    swapped = [lines[1], lines[0], *lines[2:]]  # the lines after them keep their offsets
+    (cache_dir(repo) / "commits.log").write_bytes(b"\n".join(swapped))
+    (cache_dir(repo) / "outcome.json").unlink()
+    Doc(repo, "QP-001", doc_path("QP-001")).draft(body(4), "Fourth revision.")
+    code, out = same_as_fresh(repo)
+    assert code == 1 and "QMS025" in out
 
 
 def test_an_entry_signed_with_the_right_key_but_a_wrong_shape_is_ignored_without_a_traceback(
         forged: tuple[Path, str]) -> None:
-    """Even an entry with a valid MAC (written by a bug, or an older qms) is checked before it is used."""
+    """Even content with a valid MAC (written by a bug, or an older qms) is checked before it is used."""
     repo, _ = forged
     cold = verify(repo)
     key = (cache_dir(repo) / "key").read_bytes()
     (cache_dir(repo) / "outcome.json").unlink()
-    for name, value in {"history.json": {"code": "x", "head": 1, "commits": [[1, 2]]},
-                        "lineages.json": {"verdicts": {"k": [[99, "x"]]}}}.items():
-        data = json.dumps(value).encode()
-        mac = hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).hexdigest().encode()
-        (cache_dir(repo) / name).write_bytes(mac + b"\n" + data)
-    assert verify(repo) == cold
+    state = cache_dir(repo) / "state"
+    header, *lines = state.read_bytes().partition(b"\n")[2].split(b"\n")
+    for value in ({"code": "x", "head": 1}, {**json.loads(header), "head_offset": "x"}):
+        data = b"\n".join([json.dumps(value).encode(), *lines])
+        state.write_bytes(hmac.new(key, b"state\0" + data, hashlib.sha256).hexdigest().encode() + b"\n" + data)
+        assert verify(repo) == cold
+        (cache_dir(repo) / "outcome.json").unlink()
+    # a lineage entry of the wrong shape, read back when a new commit touches its lineage
+    header, *lines = state.read_bytes().partition(b"\n")[2].split(b"\n")
+    broken = [line.partition(b"\t")[0] + b'\t[1,"x","y"]' for line in lines]
+    data = b"\n".join([header, *broken])
+    state.write_bytes(hmac.new(key, b"state\0" + data, hashlib.sha256).hexdigest().encode() + b"\n" + data)
+    Doc(repo, "QP-001", doc_path("QP-001")).draft(body(4), "Fourth revision.")
+    code, out = same_as_fresh(repo)
+    assert code == 1 and "QMS025" in out
 
 
 @pytest.mark.parametrize("garbage", [b"", b"\n", b"not a mac\n{", bytes(range(256)) * 40])
 def test_a_corrupt_cache_is_ignored_and_rewritten(forged: tuple[Path, str], garbage: bytes) -> None:
     repo, _ = forged
     cold = verify(repo)
-    for name in ("history.json", "lineages.json", "outcome.json", "key"):
+    for name in ("commits.log", "state", "outcome.json", "key"):
         (cache_dir(repo) / name).write_bytes(garbage)
     assert verify(repo) == cold
     assert len((cache_dir(repo) / "key").read_bytes()) == 32  # a new key: every old entry is void
@@ -261,7 +321,7 @@ def test_the_environment_switch_turns_the_cache_off(forged: tuple[Path, str], mo
     assert not cache_dir(repo).exists()
     monkeypatch.delenv("QMS_NO_CACHE")
     verify(repo)
-    assert sorted(os.listdir(cache_dir(repo))) == ["history.json", "key", "lineages.json", "outcome.json"]
+    assert sorted(os.listdir(cache_dir(repo))) == ["commits.log", "key", "outcome.json", "state"]
 
 
 def test_a_merge_of_branches_made_after_the_cached_head_is_verified_incrementally(

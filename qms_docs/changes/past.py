@@ -7,14 +7,14 @@ previous released revision, so its length is the revision's, not the history's."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from qms_docs.changes.steps import Load
 from qms_docs.errors import DocumentError
 from qms_docs.gitio import runner
-from qms_docs.gitio.changes import versions_back
+from qms_docs.gitio.changes import PastVersion, versions_back
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import parse
 from qms_docs.rules.revisions import LOCKED
@@ -26,11 +26,16 @@ class Past(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a datac
     authors: Mapping[str, str]  # e-mail -> first commit of theirs that wrote content
 
 
-def revision_past(root: Path, rev: str, path: str, revision: int, load: Load) -> Past:
-    """The past of `revision` of the document at `path` in commit `rev`, back to the previous released revision."""
+def revision_past(root: Path, rev: str, path: str, revision: int, load: Load,
+                  cached: Callable[[str], list[PastVersion] | None] | None = None) -> Past:
+    """The past of `revision` of the document at `path` in commit `rev`, back to the previous released revision.
+
+    `cached`: the versions of a path at `rev` from the verification cache (records.cache.past_versions), used
+    when it knows the path; else one walk back along the file (`git log --follow`)."""
     versions: list[tuple[str, str, Document]] = []
     before: Document | None = None
-    for version in versions_back(root, rev, path):
+    known = cached(path) if cached is not None else None
+    for version in known if known is not None else versions_back(root, rev, path):
         doc = load(path, version.blob)
         if not isinstance(doc, Document):
             continue

@@ -205,10 +205,16 @@ def needs_past(old: Document | None, new: Document) -> bool:
     return bool(new_entries(old, new)) or (new.status in LOCKED and old.status not in LOCKED)
 
 
-def pasts(root: Path, rev: str, matching: Matching, load: Load) -> dict[str, Past]:
-    """Document key -> the past of its revision, for each document that needs one."""
-    return {doc_key(new): revision_past(root, rev, old.path, new.revision, load)
-            for old, new in matching.pairs if needs_past(old, new) and new.revision is not None}
+def pasts(root: Path, rev: str, matching: Matching, load: Load, documents_dir: str) -> dict[str, Past]:
+    """Document key -> the past of its revision, for each document that needs one (from the verification
+    cache when it holds the history of `rev`, records.cache.past_versions)."""
+    needed = [(old, new) for old, new in matching.pairs if needs_past(old, new) and new.revision is not None]
+    if not needed:
+        return {}
+    from qms_docs.records.cache import past_versions  # history reading: only when a past is needed
+
+    cached = past_versions(root, rev, documents_dir)
+    return {doc_key(new): revision_past(root, rev, old.path, new.revision or 0, load, cached) for old, new in needed}
 
 
 def signed_by(root: Path, shas: Sequence[str], allowed_signers: bytes | None) -> dict[str, frozenset[str]]:
@@ -233,7 +239,8 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, curr
     commits = gitlog.log(root, [f"{doc_base}..{head}"], [config.documents_dir, *guarded],
                          merges=True, full_history=True, topo_order=True)
     with Blobs(root) as blobs:
-        judge = RangeJudge(config, ctx.today, ctx.facts.protected, pasts(root, doc_base, ctx.matching, blobs.load),
+        past = pasts(root, doc_base, ctx.matching, blobs.load, config.documents_dir)
+        judge = RangeJudge(config, ctx.today, ctx.facts.protected, past,
                            ancestry=lambda: gitchanges.parents_of(root, f"{doc_base}..{head}"),
                            drafts_only=lambda step, gone: never_released(root, f"{step.sha}^" if step.sha else head, gone))
         judge.seed(ctx.base.documents if ctx.base is not None else ())

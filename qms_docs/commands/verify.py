@@ -23,17 +23,25 @@ def resolve(root: Path, rev: str) -> str:
 def outcome(root: Path, rev: str, progress: Callable[[int, int], None] | None = None, *,
             cache: bool = True) -> Outcome:
     """Verify the history reachable from `rev` (one git log pass, blobs through cat-file). With `cache`,
-    commits and lineages verified before (verify_cache) are not read or judged again."""
+    commits and lineages verified before (records.cache) are not read or judged again."""
     head = resolve(root, rev)
     documents_dir = snapshot.config_at(root, head).documents_dir
     session = Session.open(root, documents_dir, cache)
     known = session.outcome(head)
     if known is not None:
         return known
+    return session.run(lambda s: _verify(s, root, head, documents_dir, progress))
+
+
+def _verify(session: Session, root: Path, head: str, documents_dir: str,
+            progress: Callable[[int, int], None] | None) -> Outcome:
     with Policies(root) as policies, session.load(root, head, documents_dir, policies) as history:
+        if session.store is None:  # --no-cache: no verdict is kept, none is looked for
+            history.preload(progress)
+            return verify(history, {}, policies, head)
         lineages = session.lineages
         history.preload(progress, [k for k, v in history.lineages.items() if not lineages.has(v, policies)])
-        result = verify(history, {}, policies, head, lineages)
+        result = verify(history, {}, policies, head, lineages, session.prior())
         session.save(policies, result)
     return result
 

@@ -26,7 +26,7 @@ from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Version
 from qms_docs.records.proofs import prove
 from qms_docs.records.review import next_review
-from qms_docs.records.verify import Judge, Judged, unreadable_notes
+from qms_docs.records.verify import Judge, Judged, unreadable_notes, verify
 from qms_docs.signatures.policy import Proof
 
 if TYPE_CHECKING:
@@ -124,17 +124,7 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
     config = config_at(root, head)
     cache = {} if parsed is None else parsed
     session = Session.open(root, config.documents_dir)
-    with Policies(root) as policies, session.load(root, head, config.documents_dir, policies) as history:
-        history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
-        history.preload()
-        walker = _Walker(history, config, today, Judge(history, policies, session.lineages))
-        for key in history:
-            walker.lineage(key, walker.predecessors())
-        proofs = prove(root, policies, [(j.doc, {n: v.commit for n, v in j.added_by.items()}) for j in walker.proved],
-                       walker.judge.allowed_signers)
-        session.save(policies)
-        cache.update(history.parsed_documents())
-        unreadable = unreadable_notes(history)
+    walker, unreadable, proofs = session.run(lambda s: _walk(s, root, head, config, today, cache))
     notes = unreadable + walker.notes + _uncommitted(root, config.documents_dir)
     return Publication(config, today, head, tuple(sorted(walker.entries, key=_order)),
                        tuple(sorted(walker.archive, key=lambda w: w.doc.id or "")), tuple(notes),
@@ -142,6 +132,37 @@ def select(start: Path, today: dt.date, parsed: dict[str, Document | None] | Non
                        tuple(sorted(walker.upcoming, key=lambda u: (u.doc.effective_date or today, u.doc.id or ""))),
                        {(j.doc.key or "", j.doc.revision or 0): p for j, p in zip(walker.proved, proofs, strict=True)},
                        tuple(sorted(walker.translations, key=lambda t: (_order(t), t.doc.language or ""))))
+
+
+def _walk(session: Session, root: Path, head: str, config: Config, today: dt.date,
+          cache: dict[str, Document | None]) -> tuple[_Walker, list[str], list[tuple[Proof, ...]]]:
+    """Judge and choose, every lineage of HEAD's history (verdicts from the verification cache when it has them);
+    what was verified is kept for the next build and the next `qms verify`."""
+    with Policies(root) as policies, session.load(root, head, config.documents_dir, policies, full=True) as history:
+        history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
+        judge = Judge(history, policies, session.lineages)
+        history.preload(versions=_shown(history, judge))
+        walker = _Walker(history, config, today, judge)
+        for key in history:
+            walker.lineage(key, walker.predecessors())
+        proofs = prove(root, policies, [(j.doc, {n: v.commit for n, v in j.added_by.items()}) for j in walker.proved],
+                       walker.judge.allowed_signers)
+        if session.store is not None:  # what was verified is kept (every lineage's verdicts, for `qms verify` too)
+            session.save(policies, verify(history, {}, policies, head, session.lineages))
+        cache.update(history.parsed_documents())
+        return walker, unreadable_notes(history), proofs
+
+
+def _shown(history: History, judge: Judge) -> Iterator[Version]:
+    """The versions the walk reads: of a lineage the cache has verdicts for, those that claim approval and the
+    newest; of any other, all (it is judged afresh)."""
+    for versions in history.lineages.values():
+        verdicts = judge.cache.get(versions, judge.policies) if judge.cache is not None else None
+        if verdicts is None:
+            yield from versions
+        else:
+            yield from (versions[v.position] for v in verdicts)
+            yield from versions[-1:]
 
 
 def _order(entry: Entry) -> tuple[str, int, str]:
@@ -176,7 +197,6 @@ class _Walker:
         self.ids: set[str] = set()
         self.translations: list[Entry] = []
         self.keys: set[str] = set()  # translations taken, by key (ID@LANG)
-        self.order = {c.sha: i for i, c in enumerate(history.commits)}
         self._gone: dict[str, list[Version]] | None = None
 
     def predecessors(self) -> dict[str, list[Version]]:
@@ -217,7 +237,7 @@ class _Walker:
             self.problems.append(f"{versions[-1].path}: the committed file cannot be read (see `qms check`); "
                                  f"{latest.id} is published from its last effective revision, if any")
         if latest.id in gone:
-            versions = sorted([*gone[latest.id], *versions], key=lambda v: self.order[v.commit.sha])
+            versions = sorted([*gone[latest.id], *versions], key=lambda v: self.history.position(v.commit.sha))
         judged = [j for j in self.judge.lineage(versions) if j.doc.id == latest.id]
         effective = in_force(judged, self.today)
         self.held_back(latest.id, judged, effective)

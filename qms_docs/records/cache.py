@@ -1,49 +1,53 @@
 """The verification cache: a speed-up, never evidence.
 
-Kept in the git folder (`git rev-parse --git-common-dir`/qms-cache/), never in the repository:
-- `history.json`: the commits History read for the last head verified (one `git log` pass), and what
-  Policies.trust found for each commit. A later head whose new commits all descend from it reads only
-  those commits; any other head (a rewritten or unknown history) is read afresh.
-- `lineages.json`: the verdicts on each document lineage, keyed by a digest of the qms-docs code, the
-  documents folder, and each version's commit id, path, blob and the qms.yml in force there. A commit id
-  fixes the commit's whole ancestry, so the same key means the same facts: the same verdicts.
+Kept in the git folder (`git rev-parse --git-common-dir`/qms-cache/, records.cache_store), never in the
+repository, each file bound to the repository by an HMAC with a random key kept beside it:
+- `commits.log` (records.cache_known): the commits History read up to the last head verified, and what
+  Policies.trust found for each; append-only while the history only grows.
+- `state.json`: that head, the length and MAC of the log, where each document path's lineage stands, and
+  per lineage: its versions, its identity (a digest of the qms-docs code, the documents folder, and each
+  version's commit id, path, blob and the qms.yml in force there: a commit id fixes the commit's whole
+  ancestry, so the same identity means the same facts), its verdicts and what it adds to `verify`'s outcome.
+- `outcome.json`: the outcome of the last head verified.
 
-Each file carries an HMAC-SHA256 (over its name and body) with a random key kept beside it in the git
-folder: entries are written only by qms after a verification; a tampered file, a file copied from
-another repository, or a corrupt one fails the check and is ignored (then rewritten). Writes are atomic
-(a temporary file renamed over the old one). Any failure to read or write the cache only costs speed."""
+A later head whose new commits all descend from the cached head reads (one `git log`) and judges only what
+the new commits touch: the lineages they change, and the lineages that could not be read; everything else
+is the cached result. Any other head (a rewritten or unknown history) is read afresh (unchanged lineages
+still reuse their verdicts by identity). A tampered, foreign, corrupt or stale file is ignored, then
+rewritten; any failure to read or write the cache only costs speed."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import secrets
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import qms_docs
 from qms_docs.errors import GitError
 from qms_docs.gitio import runner
-from qms_docs.gitio.log import Change, Commit, require_full_history
+from qms_docs.gitio.changes import PastVersion
+from qms_docs.gitio.log import Commit, require_full_history
+from qms_docs.records.cache_known import LOG, CommitLog, KnownHistory, LineMac, StaleCache, log_lines, versions_out
+from qms_docs.records.cache_store import Store, open_store, write_atomic
 from qms_docs.records.configs import Policies, TrustState
 from qms_docs.records.history import History, Version, log_commits
-from qms_docs.records.verify import Failure, Outcome, Verdict
+from qms_docs.records.provenance import parent_blobs
+from qms_docs.records.verify import Failure, LineageResult, Outcome, Totals, Verdict
 from qms_docs.signatures.policy import Problem
 
-FOLDER = "qms-cache"
-KEY_FILE = "key"
-HISTORY = "history.json"
+STATE = "state"
 OUTCOME = "outcome.json"
-LINEAGES = "lineages.json"
 DISABLE_ENV = "QMS_NO_CACHE"  # set (to anything but "" or "0") by --no-cache for the processes a command starts
-FORMAT = 1
+FORMAT = 2
+T = TypeVar("T")
 
 
 def disabled_by_env() -> bool:
@@ -74,127 +78,6 @@ def code_identity() -> str:
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class Store:
-    """The cache folder and its MAC key."""
-
-    folder: Path
-    key: bytes
-
-    def _mac(self, name: str, body: bytes) -> str:
-        return hmac.new(self.key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest()
-
-    def load(self, name: str) -> Any:
-        """The JSON in `name` when its MAC is ours; None when absent, corrupt, tampered or foreign."""
-        try:
-            data = (self.folder / name).read_bytes()
-        except OSError:
-            return None
-        mac, _, body = data.partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(name, body).encode()):
-            return None
-        try:
-            return json.loads(body)
-        except ValueError:
-            return None
-
-    def save(self, name: str, value: Any) -> None:
-        """Write `value` atomically; a failure (full disk, read-only folder) is ignored: the cache is optional."""
-        body = json.dumps(value, separators=(",", ":")).encode()
-        _write_atomic(self.folder / name, self._mac(name, body).encode() + b"\n" + body)
-
-
-def _write_atomic(path: Path, data: bytes) -> bool:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return False
-
-
-def _key(folder: Path) -> bytes | None:
-    """The folder's MAC key, made on first use (32 random bytes, readable by the owner only)."""
-    path = folder / KEY_FILE
-    try:
-        key = path.read_bytes()
-        if len(key) == 32:
-            return key
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    key = secrets.token_bytes(32)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=folder)  # mode 0600
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        os.replace(tmp, path)
-    except OSError:
-        return None
-    return key
-
-
-def open_store(root: Path) -> Store | None:
-    """The repository's cache (made on first use); None when it cannot be used (it is never needed)."""
-    try:
-        common = Path(runner.git_text(root, "rev-parse", "--git-common-dir").strip())
-        folder = common if common.is_absolute() else root / common
-        folder = folder / FOLDER
-        folder.mkdir(mode=0o700, exist_ok=True)
-    except (GitError, OSError):
-        return None
-    key = _key(folder)
-    return None if key is None else Store(folder, key)
-
-
-# Commits, as History read them ------------------------------------------------------------------------------
-
-def _commit_out(c: Commit) -> str:
-    """One commit as one string of NUL-separated fields (git allows no NUL in a path, name or e-mail): read
-    back with one split, several times faster than nested JSON lists."""
-    fields = [c.sha, " ".join(c.parents), c.author_name, c.author_email, str(int(c.authored.timestamp())),
-              str(int(c.committed.timestamp())), str(len(c.parent_changes))]
-    for group in (c.changes, *c.parent_changes):
-        fields.append(str(len(group)))
-        for x in group:
-            fields += [x.status, x.path, x.blob, x.old_blob, x.old_path]
-    return "\0".join(fields)
-
-
-def _commit_in(text: str) -> Commit:
-    f = text.split("\0")
-    groups: list[tuple[Change, ...]] = []
-    i = 7
-    for _ in range(int(f[6]) + 1):
-        n, i = int(f[i]), i + 1
-        groups.append(tuple(Change(f[j], f[j + 1], f[j + 4], f[j + 2], f[j + 3]) for j in range(i, i + 5 * n, 5)))
-        i += 5 * n
-    if i != len(f):
-        raise ValueError("a cached commit has trailing fields")
-    return Commit(f[0], tuple(f[1].split()), f[2], f[3], dt.datetime.fromtimestamp(int(f[4]), dt.UTC),
-                  dt.datetime.fromtimestamp(int(f[5]), dt.UTC), groups[0], tuple(groups[1:]))
-
-
-@dataclass
-class Loaded:
-    """The commits of a head's history, and the trust state when the cache gave (or extended) it."""
-
-    commits: list[Commit]
-    trust: TrustState | None
-    walk: bytes | None  # rev-list of the commits after the cached head, for Policies.trust
-    raw: list[str] = field(default_factory=list)  # the cached commits as stored (not encoded again)
-
-
 def _descend(walk: bytes, base: str) -> bool:
     """Every commit of `rev-list --parents --topo-order --reverse base..head` descends from `base`."""
     below = {base}
@@ -204,53 +87,6 @@ def _descend(walk: bytes, base: str) -> bool:
             return False
         below.add(sha)
     return True
-
-
-class HistoryCache:
-    """The commits (and trust) of the last head verified, reused for a head that extends it."""
-
-    def __init__(self, store: Store | None, root: Path, documents_dir: str, code: str):
-        self.store, self.root, self.documents_dir, self.code = store, root, documents_dir, code
-
-    def load(self, head: str) -> Loaded:
-        cached = self._cached()
-        if cached is not None:
-            base, raw, commits, trust = cached
-            if base == head:
-                return Loaded(commits, trust, b"", raw)
-            try:
-                walk = runner.git(self.root, "rev-list", "--parents", "--topo-order", "--reverse", head,
-                                  "--not", base)
-            except GitError:
-                walk = b""
-            if walk and _descend(walk, base):
-                new = log_commits(self.root, [head, "--not", base], self.documents_dir)
-                return Loaded(commits + new, trust, walk, raw)
-        return Loaded(log_commits(self.root, [head], self.documents_dir), None, None)
-
-    def _cached(self) -> tuple[str, list[str], list[Commit], TrustState] | None:
-        value = self.store.load(HISTORY) if self.store is not None else None
-        try:
-            if not (isinstance(value, dict) and value.get("code") == self.code
-                    and value.get("documents_dir") == self.documents_dir):
-                return None
-            t = value["trust"]
-            trust = TrustState(value["head"], dict(zip(t["shas"], t["actual"], strict=True)),
-                               dict(zip(t["shas"], t["trusted"], strict=True)), tuple(t["untrusted"]))
-            raw = value["commits"]
-            return value["head"], raw, [_commit_in(c) for c in raw], trust
-        except (KeyError, TypeError, ValueError, IndexError, OverflowError, OSError, AttributeError):
-            return None
-
-    def save(self, loaded: Loaded, state: TrustState | None) -> None:
-        if self.store is None or state is None or loaded.walk == b"":
-            return  # nothing new since the cached head
-        shas = list(state.trusted)
-        self.store.save(HISTORY, {
-            "code": self.code, "documents_dir": self.documents_dir, "head": state.head,
-            "commits": loaded.raw + [_commit_out(c) for c in loaded.commits[len(loaded.raw):]],
-            "trust": {"shas": shas, "actual": [state.actual.get(s) for s in shas],
-                      "trusted": [state.trusted[s] for s in shas], "untrusted": list(state.untrusted)}})
 
 
 # Verdicts, per lineage ----------------------------------------------------------------------------------------
@@ -274,18 +110,13 @@ def _verdict_in(v: list[Any]) -> Verdict:
 
 
 class LineageCache:
-    """Verdicts by lineage key; `save` keeps the ones this run used (or made)."""
+    """Verdicts by lineage identity (JSON text, decoded when used)."""
 
-    def __init__(self, store: Store | None, documents_dir: str, code: str):
-        self.store = store
+    def __init__(self, known: dict[str, str], documents_dir: str, code: str):
         self.salt = f"{code}\n{documents_dir}\n".encode()
-        self.known: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
-        self.misses = 0
+        self.known = known
+        self.used: dict[str, str] = {}
         self._keys: dict[int, tuple[Sequence[Version], int, str]] = {}  # id(versions) -> (versions, length, key)
-        value = store.load(LINEAGES) if store is not None else None
-        if isinstance(value, dict) and isinstance(value.get("verdicts"), dict):
-            self.known = value["verdicts"]
 
     def key(self, versions: Sequence[Version], policies: Policies) -> str:
         """The lineage's identity: each version's commit, blob, path and the qms.yml in force there."""
@@ -302,11 +133,11 @@ class LineageCache:
 
     def get(self, versions: Sequence[Version], policies: Policies) -> list[Verdict] | None:
         key = self.key(versions, policies)
-        raw = self.known.get(key)
+        raw = self.used.get(key) or self.known.get(key)
         if raw is None:
             return None
         try:
-            verdicts = [_verdict_in(v) for v in raw]
+            verdicts = [_verdict_in(v) for v in json.loads(raw)]
         except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             return None
         if any(not 0 <= v.position < len(versions) or any(not 0 <= i < len(versions) for _, i in v.added_by)
@@ -316,52 +147,242 @@ class LineageCache:
         return verdicts
 
     def put(self, versions: Sequence[Version], policies: Policies, verdicts: Iterable[Verdict]) -> None:
-        self.misses += 1
-        self.used[self.key(versions, policies)] = [_verdict_out(v) for v in verdicts]
+        self.used[self.key(versions, policies)] = json.dumps([_verdict_out(v) for v in verdicts],
+                                                             separators=(",", ":"))
 
-    def save(self) -> None:
-        if self.store is not None and (self.misses or self.used.keys() != self.known.keys()):
-            self.store.save(LINEAGES, {"verdicts": self.used})
+
+# The state file: a MAC line, a JSON header, then one line per lineage: its key and its entry (JSON, read when
+# asked for): [versions ([commit, log offset, path, blob]), identity, verdicts (None: not kept), revisions,
+# ids, failures, dirty (1: an unreadable version: judged afresh each run, its note comes from parsing it)].
+
+def _entry(versions: Sequence[Version], offsets: Mapping[str, int], identity: str, verdicts: str | None,
+           result: LineageResult) -> bytes:
+    failures = [[f.position, f.commit, f.doc_id, f.revision, f.path, f.problem, f.code] for f in result.failures]
+    return json.dumps([versions_out(versions, offsets), identity, None if verdicts is None else json.loads(verdicts),
+                       result.revisions, list(result.ids), failures, int(verdicts is None)],
+                      separators=(",", ":")).encode()
+
+
+def _result(entry: list[Any]) -> LineageResult:
+    return LineageResult(int(entry[3]), tuple(str(i) for i in entry[4]), tuple(Failure(*f) for f in entry[5]))
+
+
+class State:
+    """The state file, checked: the cached head, and what is known up to it."""
+
+    def __init__(self, header: dict[str, Any], lines: dict[str, bytes]):
+        self.head = str(header["head"])
+        self.log = (int(header["log"][0]), str(header["log"][1]))  # the log's length and generation
+        self.count = int(header["count"])
+        self.untrusted = {str(s): int(o) for s, o in header["untrusted"]}  # sha -> log offset
+        self.removed = [str(k) for k in header["removed"]]
+        self.current = {str(p): str(k) for p, k in header["current"].items()}
+        self.offsets = {str(header["head"]): int(header["head_offset"])}
+        t = header["totals"]
+        self.totals = (int(t["revisions"]), {str(k): int(n) for k, n in t["ids"].items()}, [str(k) for k in t["failing"]])
+        self.dirty = [str(k) for k in header["dirty"]]
+        self.lines = lines
+        self._entries: dict[str, list[Any]] = {}
+
+    def entry(self, key: str) -> list[Any]:
+        found = self._entries.get(key)
+        if found is None:
+            try:
+                found = json.loads(self.lines[key])
+                if not (isinstance(found, list) and len(found) == 7 and isinstance(found[1], str)):
+                    raise ValueError("not a lineage entry")
+            except (KeyError, ValueError) as e:
+                raise StaleCache(f"lineage {key}: {e}") from e
+            self._entries[key] = found
+        return found
+
+    def identities(self, keys: Iterable[str]) -> dict[str, str]:
+        """identity -> verdicts (JSON text) of the lineages `keys`."""
+        found = {}
+        for key in keys:
+            e = self.entry(key)
+            if e[2] is not None:
+                found[e[1]] = json.dumps(e[2], separators=(",", ":"))
+        return found
+
+    @classmethod
+    def read(cls, store: Store, code: str, documents_dir: str) -> State | None:
+        body = store.read(STATE)
+        if body is None:
+            return None
+        head, *rest = body.split(b"\n")
+        try:
+            header = json.loads(head)
+            if header["code"] != code or header["documents_dir"] != documents_dir:
+                return None
+            lines = {}
+            for line in rest:
+                key, _, entry = line.partition(b"\t")
+                lines[json.loads(key)] = entry
+            return cls(header, lines)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
 
 
 @dataclass
 class Session:
     """One command's use of the cache: the commits to read, and the verdicts already known."""
 
-    history: HistoryCache
+    store: Store | None
+    root: Path
+    documents_dir: str
+    code: str
     lineages: LineageCache
-    loaded: Loaded | None = None
+    state: State | None = None
+    known: KnownHistory | None = None
+    history: History | None = None
+    log: CommitLog | None = field(default=None, repr=False)
+    full: bool = False  # the history holds every lineage
 
     @classmethod
     def open(cls, root: Path, documents_dir: str, enabled: bool = True) -> Session:
         store = open_store(root) if enabled and not disabled_by_env() else None
         code = code_identity() if store is not None else ""
-        return cls(HistoryCache(store, root, documents_dir, code), LineageCache(store, documents_dir, code))
+        state = State.read(store, code, documents_dir) if store is not None else None
+        return cls(store, root, documents_dir, code, LineageCache({}, documents_dir, code), state)
 
-    def load(self, root: Path, head: str, documents_dir: str, policies: Policies) -> History:
-        """The history reachable from `head` (cached commits plus the new ones), with `policies` trusted."""
+    def fresh(self) -> Session:
+        """The same session without what the cache knew of the history (after a StaleCache)."""
+        return Session(self.store, self.root, self.documents_dir, self.code,
+                       LineageCache({}, self.documents_dir, self.code))
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """`work(session)`; again without the cache's history when a line of it turns out unusable."""
+        try:
+            return work(self)
+        except StaleCache:
+            return work(self.fresh())
+
+    def load(self, root: Path, head: str, documents_dir: str, policies: Policies, *, full: bool = False) -> History:
+        """The history reachable from `head`, with `policies` trusted. When `head` extends the cached head,
+        only the new commits are read, and the history holds the lineages they touch (all with `full`)."""
         require_full_history(root)
-        self.loaded = self.history.load(head)
-        history = History(root, self.loaded.commits, documents_dir)
-        policies.trust(root, head, history.commits, self.loaded.trust, self.loaded.walk)
+        walk = self._walk(head)
+        state = self.state
+        if walk is None or state is None or self.log is None:
+            if state is not None:  # a rewritten or unknown history: unchanged lineages keep their verdicts
+                self.lineages.known = state.identities(state.lines)
+            self.state = None
+            history = History(root, log_commits(root, [head], documents_dir), documents_dir)
+            policies.trust(root, head, history.commits)
+        else:
+            new = log_commits(root, [head, "--not", state.head], documents_dir) if walk else []
+            known = self.known = KnownHistory(self.log, state.count, state.current,
+                                              {k: partial(state.entry, k) for k in state.lines}, state.removed)
+            history = History(root, new, documents_dir, known)
+            for key in state.dirty:
+                history.touch(key)
+            if full:
+                history.materialize()
+                self.full = True
+            self.lineages.known = state.identities(k for k in history.lineages if k in state.lines)
+            untrusted = [known.commit(s, o) for s, o in state.untrusted.items()]
+            policies.trust(root, head, [*new, *untrusted],
+                           TrustState(state.head, known.actual, known.trusted, tuple(state.untrusted)), walk)
+        self.history = history
         return history
 
-    def save(self, policies: Policies, outcome: Outcome | None = None) -> None:
+    def _walk(self, head: str) -> bytes | None:
+        """The rev-list of the commits after the cached head (b"": none), or None when the cache cannot serve."""
+        state = self.state
+        if state is None or self.store is None:
+            return None
+        size, generation = state.log
+        try:
+            with open(self.store.folder / LOG, "rb") as f:
+                data = f.read(size)
+        except OSError:
+            return None
+        if len(data) != size:
+            return None
+        self.log = CommitLog(data, LineMac(self.store, generation), state.offsets)
+        if state.head == head:
+            return b""
+        try:
+            walk = runner.git(self.root, "rev-list", "--parents", "--topo-order", "--reverse", head,
+                              "--not", state.head)
+        except GitError:
+            return None
+        return walk if walk and _descend(walk, state.head) else None
+
+    def prior(self) -> Totals | None:
+        """The results of the cached lineages the history does not hold (no new commit touched them)."""
+        state, history = self.state, self.history
+        if state is None or history is None or self.full:
+            return None
+        revisions, ids, failing = state.totals
+        totals = Totals(revisions, Counter(ids), {})
+        try:
+            for key in failing:
+                totals.failures[key] = _result(state.entry(key)).failures
+            for key in [*history.lineages, *(k for k in history.removed if k not in history.lineages)]:
+                if key in state.lines:
+                    totals.remove(key, _result(state.entry(key)))
+        except (TypeError, ValueError, IndexError) as e:
+            raise StaleCache(str(e)) from e
+        return totals
+
+    def save(self, policies: Policies, outcome: Outcome) -> None:
         """Keep what this run verified (after it verified it)."""
-        if self.loaded is not None:
-            self.history.save(self.loaded, policies.state)
-        self.lineages.save()
-        store = self.history.store
-        if outcome is not None and store is not None:
-            store.save(OUTCOME, {"code": self.history.code, "documents_dir": self.history.documents_dir,
-                                 "head": outcome.head, "outcome": _outcome_out(outcome)})
+        history, trust, store = self.history, policies.state, self.store
+        if store is None or history is None or trust is None or outcome.totals is None:
+            return
+        if self.state is None or trust.new or history.lineages:
+            self._save_state(store, history, policies, trust, outcome.totals, outcome.lineages)
+        store.save(OUTCOME, {"code": self.code, "documents_dir": self.documents_dir, "head": outcome.head,
+                             "outcome": _outcome_out(outcome)})
+
+    def _save_state(self, store: Store, history: History, policies: Policies, trust: TrustState, totals: Totals,
+                    results: Mapping[str, LineageResult]) -> None:
+        state = self.state
+        commits = {c.sha: c for c in history.commits}
+
+        def records() -> Iterator[tuple[str, int | None, str | None, str | None, str | None, Commit | None]]:
+            for s in trust.new:
+                c = commits.get(s)
+                base = trust.trusted[c.parents[0]] if c is not None and c.parents else None
+                yield s, history.position(s) if c is not None else None, trust.actual[s], trust.trusted[s], base, c
+
+        if state is not None and self.log is not None:  # extend the log
+            size, generation = state.log
+            lines, offsets = log_lines(self.log.mac, size, records())
+            if not store.append(LOG, size, lines):
+                return
+            offsets = {**self.log.offsets, **offsets}
+            removed = set(state.removed) | history.removed
+            kept = {k: v for k, v in state.lines.items() if k not in removed and k not in history.lineages}
+        else:
+            generation = secrets.token_hex(16)
+            lines, offsets = log_lines(LineMac(store, generation), 0, records())
+            if not write_atomic(store.folder / LOG, lines):
+                return
+            size, removed, kept = 0, set(history.removed), {}
+        dirty = []
+        for key, versions in history.lineages.items():
+            identity = self.lineages.key(versions, policies)
+            verdicts = self.lineages.used.get(identity)
+            kept[key] = _entry(versions, offsets, identity, verdicts, results[key])
+            if verdicts is None:
+                dirty.append(key)
+        header = {"code": self.code, "documents_dir": self.documents_dir, "head": trust.head,
+                  "head_offset": offsets[trust.head], "log": [size + len(lines), generation], "count": history.count,
+                  "untrusted": [[s, offsets[s]] for s in trust.untrusted], "removed": sorted(removed),
+                  "current": history.current, "dirty": dirty,
+                  "totals": {"revisions": totals.revisions, "ids": dict(totals.ids), "failing": list(totals.failures)}}
+        body = b"\n".join([json.dumps(header, separators=(",", ":")).encode(),
+                           *(json.dumps(k).encode() + b"\t" + e for k, e in kept.items())])
+        write_atomic(store.folder / STATE, store.mac(STATE, body).hexdigest().encode() + b"\n" + body)
 
     def outcome(self, head: str) -> Outcome | None:
         """The outcome of verifying `head` with this code, when the last verification was of the same head."""
-        store = self.history.store
-        value = store.load(OUTCOME) if store is not None else None
-        if not (isinstance(value, dict) and value.get("head") == head and value.get("code") == self.history.code
-                and value.get("documents_dir") == self.history.documents_dir):
+        value = self.store.load(OUTCOME) if self.store is not None else None
+        if not (isinstance(value, dict) and value.get("head") == head and value.get("code") == self.code
+                and value.get("documents_dir") == self.documents_dir):
             return None
         try:
             return _outcome_in(head, value["outcome"])
@@ -380,3 +401,28 @@ def _outcome_in(head: str, v: dict[str, Any]) -> Outcome:
         raise ValueError("not an outcome")
     return Outcome(head, int(v["revisions"]), int(v["documents"]), int(v["commits"]), failures, list(v["notes"]))
 
+
+def past_versions(root: Path, rev: str, documents_dir: str) -> Callable[[str], list[PastVersion] | None] | None:
+    """From the cache, when it holds the history of exactly commit `rev`: path -> the versions that wrote the
+    document, newest first, as gitio.changes.versions_back walks them (a merge that took the file from a
+    parent wrote nothing); None for a path it does not know. None when the cache cannot serve `rev`."""
+    session = Session.open(root, documents_dir)
+    state = session.state
+    if state is None or state.head != runner.resolve(root, rev) or session._walk(state.head) is None \
+            or session.log is None:
+        return None
+    known = KnownHistory(session.log, state.count, state.current, {k: partial(state.entry, k) for k in state.lines},
+                         state.removed)
+
+    def versions(path: str) -> list[PastVersion] | None:
+        key = state.current.get(path)
+        if key is None or key not in state.lines:
+            return None
+        try:
+            lineage = known.versions(key)
+        except StaleCache:
+            return None
+        return [PastVersion(v.commit.sha, v.commit.author_name, v.commit.author_email, v.blob)
+                for v in reversed(lineage) if v.blob is not None and (not v.commit.is_merge or v.blob not in parent_blobs(v))]
+
+    return versions

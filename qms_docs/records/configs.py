@@ -8,7 +8,8 @@ rewrites qms.yml without that role changes nothing that `verify` or the site bel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,9 +26,10 @@ class TrustState:
     the one in force after it (`trusted`), as blob ids (or `REV:PATH` for a root commit; None: none)."""
 
     head: str
-    actual: dict[str, str | None]
-    trusted: dict[str, str | None]
+    actual: Mapping[str, str | None]
+    trusted: Mapping[str, str | None]
     untrusted: tuple[str, ...]  # commits whose change of qms.yml did not take force
+    new: tuple[str, ...] = ()  # the commits this `trust` followed (after the known state), parents first
 
 
 class Policies:
@@ -39,7 +41,7 @@ class Policies:
         self._by_commit: dict[str, Config | str] = {}
         self._by_text: dict[bytes, Config | str] = {}
         self._by_spec: dict[str | None, Config | str] = {}
-        self._trusted: dict[str, str | None] | None = None  # commit -> spec of the qms.yml in force after it
+        self._trusted: Mapping[str, str | None] | None = None  # commit -> spec of the qms.yml in force after it
         self.untrusted: list[Commit] = []  # commits whose change of qms.yml did not take force
         self._state: TrustState | None = None
 
@@ -71,14 +73,17 @@ class Policies:
         ancestor of `head`), only the commits after it are followed; `walk` is the output of
         `rev-list --parents --topo-order --reverse` for those commits when the caller has it already."""
         by_sha = {c.sha: c for c in commits}
-        actual = dict(known.actual) if known else {}
-        trusted = dict(known.trusted) if known else {}
+        # the known state is read through, never copied (the cache reads back only the commits asked for)
+        actual: MutableMapping[str, str | None] = ChainMap({}, known.actual) if known else {}  # type: ignore[arg-type]
+        trusted: MutableMapping[str, str | None] = ChainMap({}, known.trusted) if known else {}  # type: ignore[arg-type]
         self.untrusted = [by_sha[s] for s in known.untrusted if s in by_sha] if known else []
         if walk is None:
             limit = ["--not", known.head] if known else []
             walk = runner.git(root, "rev-list", "--parents", "--topo-order", "--reverse", head, *limit)
+        followed: list[str] = []
         for line in walk.decode().splitlines():
             sha, *parents = line.split()
+            followed.append(sha)
             commit = by_sha.get(sha)
             if not parents:
                 actual[sha] = trusted[sha] = f"{sha}:{CONFIG_FILE}"
@@ -99,7 +104,7 @@ class Policies:
                 if commit is not None:
                     self.untrusted.append(commit)
         self._trusted = trusted
-        self._state = TrustState(head, actual, trusted, tuple(c.sha for c in self.untrusted))
+        self._state = TrustState(head, actual, trusted, tuple(c.sha for c in self.untrusted), tuple(followed))
         self._by_commit.clear()
 
     @property

@@ -5,10 +5,11 @@ process and parsed once. A renamed or moved file keeps its lineage (SPEC: the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from qms_docs.config import CONFIG_FILE
 from qms_docs.errors import DocumentError
@@ -70,21 +71,74 @@ def log_commits(root: Path, revs: Sequence[str], documents_dir: str) -> list[Com
     return gitlog.log(root, revs, paths, merges=True, full_history=True, topo_order=True)
 
 
-class History:
-    """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`."""
+class Known(Protocol):
+    """What the verification cache knows of the history up to an earlier head (records.cache): History
+    extends it with the commits after that head, and reads back only the lineages those commits touch."""
 
-    def __init__(self, root: Path, commits: Sequence[Commit], documents_dir: str):
+    current: dict[str, str]  # path -> lineage key, at the earlier head
+    keys: Collection[str]  # every lineage key
+    removed: Collection[str]  # lineage keys joined into another (History.removed)
+    count: int  # commits History listed up to the earlier head
+
+    def versions(self, key: str) -> list[Version]: ...
+
+    def position(self, sha: str) -> int: ...
+
+
+class History:
+    """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`.
+
+    With `known`, `commits` are only those after the known head, and `lineages` holds only the lineages
+    they touch (`materialize` reads back the others)."""
+
+    def __init__(self, root: Path, commits: Sequence[Commit], documents_dir: str, known: Known | None = None):
         self.root = root
         self.commits = tuple(commits)
         self._reader = runner.BlobReader(root)
         self._parsed: dict[str, Document | DocumentError] = {}
         self.lineages: dict[str, list[Version]] = {}
         self._prefix = documents_dir.rstrip("/") + "/"
-        current: dict[str, str] = {}  # path -> lineage key
+        self.known = known
+        offset = known.count if known is not None else 0
+        self._positions = {c.sha: offset + i for i, c in enumerate(self.commits)}
+        self.removed: set[str] = set()  # lineage keys joined into another (a file moved and rewritten)
+        self.count = offset + len(self.commits)  # commits in the whole history
+        current: dict[str, str] = dict(known.current) if known is not None else {}
         for commit in self.commits:
             for change in commit.changes:
                 self._track(commit, change, current)
+        self.current = current
         self._join_rewritten_moves()
+
+    def position(self, sha: str) -> int:
+        """The commit's place in history order (-1: not in it)."""
+        found = self._positions.get(sha)
+        if found is None and self.known is not None:
+            return self.known.position(sha)
+        return -1 if found is None else found
+
+    def _lineage(self, key: str) -> list[Version]:
+        found = self.lineages.get(key)
+        if found is None and self.known is not None and key in self.known.keys:
+            found = self.lineages[key] = self.known.versions(key)
+        return found if found is not None else self.lineages.setdefault(key, [])
+
+    def _taken(self, key: str) -> bool:
+        return key in self.lineages or key in self.removed or (
+            self.known is not None and (key in self.known.keys or key in self.known.removed))
+
+    def touch(self, key: str) -> None:
+        """Read back a known lineage no new commit changed (to judge it again)."""
+        self._lineage(key)
+
+    def materialize(self) -> None:
+        """Every lineage, the known ones included (in history order of their first commit)."""
+        if self.known is None:
+            return
+        touched = self.lineages
+        self.lineages = {k: touched[k] if k in touched else self.known.versions(k) for k in self.known.keys
+                         if k not in self.removed}
+        self.lineages.update(touched)
 
     def _is_doc(self, path: str) -> bool:
         return path.startswith(self._prefix) and path.endswith(".md")
@@ -98,15 +152,15 @@ class History:
             key = current.get(change.path)  # a merge bringing in a file a side branch added or moved: the same file
         if change.deleted or not self._is_doc(change.path):  # deleted, or moved out of the documents
             if key is not None:
-                self.lineages[key].append(Version(commit, change.old_path, None))
+                self._lineage(key).append(Version(commit, change.old_path, None))
             return
         if key is None:
             key = change.path
-            while key in self.lineages:  # a path re-used after a deletion starts a new lineage
+            while self._taken(key):  # a path re-used after a deletion starts a new lineage
                 key += "'"
             self.lineages[key] = []
         current[change.path] = key
-        self.lineages[key].append(Version(commit, change.path, change.blob))
+        self._lineage(key).append(Version(commit, change.path, change.blob))
 
     def _join_rewritten_moves(self) -> None:
         """git's rename detection misses a file moved and rewritten in one commit (under 50% alike):
@@ -122,6 +176,8 @@ class History:
                 before = self.document(self.lineages[old][-2])
                 if isinstance(first, Document) and isinstance(before, Document) and first.id and first.key == before.key:
                     self.lineages[old] = self.lineages[old][:-1] + self.lineages.pop(key)
+                    self.removed.add(key)
+                    self.current = {path: old if k == key else k for path, k in self.current.items()}
                     candidates.remove(old)
                     break
 
@@ -155,14 +211,17 @@ class History:
                 self._parsed[blob] = e
         return self._parsed[blob]
 
-    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None) -> None:
-        """Parse every version's blob now (of the lineages `keys` only, when given), streamed through one
-        pipelined cat-file (faster than one by one)."""
+    def preload(self, progress: Callable[[int, int], None] | None = None, keys: Iterable[str] | None = None,
+                versions: Iterable[Version] | None = None) -> None:
+        """Parse every version's blob now (of the lineages `keys` only, or the `versions` only, when given),
+        streamed through one pipelined cat-file (faster than one by one)."""
         paths: dict[str, str] = {}
-        for versions in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys)):
-            for v in versions:
-                if v.blob is not None and v.blob not in self._parsed:
-                    paths.setdefault(v.blob, v.path)
+        if versions is None:
+            versions = (v for vs in (self.lineages.values() if keys is None else (self.lineages[k] for k in keys))
+                        for v in vs)
+        for v in versions:
+            if v.blob is not None and v.blob not in self._parsed:
+                paths.setdefault(v.blob, v.path)
         for n, (oid, data) in enumerate(stream_objects(self.root, list(paths)), start=1):
             try:
                 if data is None:
@@ -189,8 +248,7 @@ class History:
                 if isinstance(parsed, DocumentError) and (v.blob, v.path) not in seen:
                     seen.add((v.blob, v.path))
                     found.append((v, parsed))
-        order = {c.sha: i for i, c in enumerate(self.commits)}
-        return sorted(found, key=lambda f: order.get(f[0].commit.sha, -1))
+        return sorted(found, key=lambda f: self.position(f[0].commit.sha))
 
     def raw(self, version: Version) -> bytes | None:
         return None if version.blob is None else self._reader.read(version.blob)

@@ -111,6 +111,7 @@ class LineageFacts:
         self.docs: list[tuple[int, Version, Document]] = []
         self.added_by: dict[EntryKey, Version] = {}
         self.writers: list[tuple[int, Commit]] = []
+        self._keys: dict[int, tuple[Mapping[str, Any], EntryKey]] = {}  # id(entry) -> (entry, its key), computed once
         for position, version in enumerate(versions):
             doc = document(version.blob) if version.blob is not None else None
             if doc is None:
@@ -120,11 +121,17 @@ class LineageFacts:
             if all(p is None or p.digest != doc.digest for p in parents):
                 self.writers.append((position, version.commit))
             for a in doc.approvals:  # the first version to carry an entry added it (a side branch's
-                self.added_by.setdefault(entry_key(a.raw), version)  # commits come before its merge)
+                self.added_by.setdefault(self.key(a.raw), version)  # commits come before its merge)
+
+    def key(self, raw: Mapping[str, Any]) -> EntryKey:
+        found = self._keys.get(id(raw))
+        if found is None or found[0] is not raw:
+            found = self._keys[id(raw)] = (raw, entry_key(raw))
+        return found[1]
 
     def adder(self, approval: Approval, version: Version) -> Version:
         """The version whose commit added the entry (the given one when the entry is not known)."""
-        return self.added_by.get(entry_key(approval.raw), version)
+        return self.added_by.get(self.key(approval.raw), version)
 
     def authors(self, position: int, doc: Document) -> dict[str, str]:
         """E-mail (lower case) -> a commit of theirs that wrote content of `doc`'s revision: every content

@@ -16,7 +16,8 @@ grant its own author a role and use it), or C's own for a root commit or where t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -63,6 +64,8 @@ class Outcome:
     commits: int = 0
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be read, and was skipped
+    lineages: dict[str, LineageResult] = field(default_factory=dict, repr=False, compare=False)  # for the cache
+    totals: Totals | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -295,56 +298,98 @@ def load_revisions(history: History, progress: Callable[[int, int], None] | None
 
 
 def _failures(v: Verdict, versions: Sequence[Version], key: str,
-              position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
+              position: Callable[[str], int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
     version = versions[v.position]
     added = dict(v.added_by)
     for p, entry in zip(v.problems, v.entries, strict=True):
         where = versions[added[p.index]] if p.code in ("QMS023", "QMS025") and p.index in added else version
         dedupe = (key, v.revision, p.code, entry if entry is not None else p.message)
-        yield dedupe, Failure(position.get(where.commit.sha, -1), where.commit.sha, v.doc_id or version.path,
+        yield dedupe, Failure(position(where.commit.sha), where.commit.sha, v.doc_id or version.path,
                               v.revision, version.path, f"{p.code} {TITLES.get(p.code, 'error')}: {p.message}", p.code)
 
 
 def _warnings(v: Verdict, versions: Sequence[Version], key: str,
-              position: Mapping[str, int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
+              position: Callable[[str], int]) -> Iterator[tuple[tuple[Any, ...], Failure]]:
     """The verdict's warnings, each named by the version's commit (noted once per revision and entry)."""
     version = versions[v.position]
     for p in v.warnings:
         yield (key, v.revision, p.code, p.index), Failure(
-            position.get(version.commit.sha, -1), version.commit.sha, v.doc_id or version.path, v.revision, version.path,
+            position(version.commit.sha), version.commit.sha, v.doc_id or version.path, v.revision, version.path,
             f"{p.code} warning, {TITLES.get(p.code, 'warning')}: {p.message}", p.code)
 
 
+NOTED = frozenset({"QMS033"})  # codes verify notes and never fails on (warnings)
+
+
+@dataclass(frozen=True)
+class LineageResult:
+    """What one lineage adds to an outcome: the verification cache keeps it per lineage."""
+
+    revisions: int  # revisions that count or claim approval
+    ids: tuple[str, ...]  # the documents (a translation is one of its own, SPEC 8)
+    failures: tuple[Failure, ...]  # one per problem, at its earliest commit
+
+
+@dataclass
+class Totals:
+    """The sum of lineage results (the cache keeps it, and takes out the lineages new commits change)."""
+
+    revisions: int = 0
+    ids: Counter[str] = field(default_factory=Counter)  # document -> lineages that carry it
+    failures: dict[str, tuple[Failure, ...]] = field(default_factory=dict)  # lineage key -> its failures
+
+    def add(self, key: str, r: LineageResult) -> None:
+        self.revisions += r.revisions
+        self.ids.update(r.ids)
+        if r.failures:
+            self.failures[key] = r.failures
+
+    def remove(self, key: str, r: LineageResult) -> None:
+        self.revisions -= r.revisions
+        self.ids.subtract(r.ids)
+        self.ids = +self.ids
+        self.failures.pop(key, None)
+
+
+def lineage_result(key: str, versions: Sequence[Version], verdicts: Iterable[Verdict],
+                   position: Callable[[str], int]) -> LineageResult:
+    revisions: set[int | None] = set()
+    ids: dict[str, None] = {}
+    failures: dict[tuple[Any, ...], Failure] = {}
+    for v in verdicts:
+        if v.approved or v.counts:
+            revisions.add(v.revision)
+            ids[v.doc_key or key] = None
+        for dedupe, failure in _failures(v, versions, key, position):
+            if dedupe not in failures or failure.position < failures[dedupe].position:
+                failures[dedupe] = failure
+        for dedupe, warning in _warnings(v, versions, key, position):
+            failures.setdefault(("noted", *dedupe), warning)  # kept with the failures, reported as notes (NOTED)
+    return LineageResult(len(revisions), tuple(ids), tuple(failures.values()))
+
+
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str,
-           cache: LineageCache | None = None) -> Outcome:
+           cache: LineageCache | None = None, prior: Totals | None = None) -> Outcome:
     """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit.
 
-    `policies` may come trusted already (the cache's incremental walk); else `trust` follows all of history."""
+    `policies` may come trusted already (the cache's incremental walk); else `trust` follows all of history.
+    `prior`: the results of lineages `history` does not hold (the cache's, for lineages no new commit touched)."""
     if policies.state is None or policies.state.head != head:
         policies.trust(history.root, head, history.commits)
     judge_ = Judge(history, policies, cache)
-    position = {c.sha: i for i, c in enumerate(history.commits)}
-    outcome = Outcome(head, commits=len(history.commits), notes=unreadable_notes(history))
-    failures: dict[tuple[Any, ...], Failure] = {}
-    for c in policies.untrusted:
-        failures[("config", c.sha)] = Failure(
-            position.get(c.sha, -1), c.sha, CONFIG_FILE, None, CONFIG_FILE,
-            f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, who holds none "
-            f"of the config_approvers roles; the change is not in force", "QMS014")
-    verified: set[tuple[str, int | None]] = set()
-    ids: set[str] = set()
-    warnings: dict[tuple[Any, ...], Failure] = {}
+    outcome = Outcome(head, commits=history.count, notes=unreadable_notes(history))
+    totals = outcome.totals = prior if prior is not None else Totals()
     for key, versions in history.lineages.items():
-        for v in judge_.verdicts(versions):
-            for dedupe, warning in _warnings(v, versions, key, position):
-                warnings.setdefault(dedupe, warning)
-            if v.approved or v.counts:
-                verified.add((key, v.revision))
-                ids.add(v.doc_key or key)  # a translation is a document of its own (SPEC 8)
-            for dedupe, failure in _failures(v, versions, key, position):
-                if dedupe not in failures or failure.position < failures[dedupe].position:
-                    failures[dedupe] = failure
-    outcome.revisions, outcome.documents = len(verified), len(ids)
-    outcome.failures = sorted(failures.values(), key=lambda f: (f.position, f.doc_id, f.code, f.problem))
-    outcome.notes += [str(w) for w in sorted(warnings.values(), key=lambda f: (f.position, f.doc_id, f.problem))]
+        result = outcome.lineages[key] = lineage_result(key, versions, judge_.verdicts(versions), history.position)
+        totals.add(key, result)
+    failures = [Failure(history.position(c.sha), c.sha, CONFIG_FILE, None, CONFIG_FILE,
+                        f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, "
+                        f"who holds none of the config_approvers roles; the change is not in force", "QMS014")
+                for c in dict.fromkeys(policies.untrusted)]
+    found = [f for fs in totals.failures.values() for f in fs]
+    failures += [f for f in found if f.code not in NOTED]
+    outcome.notes += [str(w) for w in sorted((f for f in found if f.code in NOTED),
+                                             key=lambda f: (f.position, f.doc_id, f.problem))]
+    outcome.revisions, outcome.documents = totals.revisions, len(totals.ids)
+    outcome.failures = sorted(failures, key=lambda f: (f.position, f.doc_id, f.code, f.problem, f.path))
     return outcome

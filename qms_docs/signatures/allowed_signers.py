@@ -18,6 +18,7 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 KEY_TYPES = frozenset({"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"})
 # Types OpenSSH knows but entry signatures do not support: a line naming one is a problem, never a match.
@@ -111,6 +112,7 @@ def match_pattern(text: str, pattern: str) -> bool:
     return all(c == "*" for c in pattern[p:])
 
 
+@lru_cache(maxsize=4096)
 def match_pattern_list(text: str, patterns: str) -> bool:
     """OpenSSH match_pattern_list: a matching `!pattern` refuses outright; else any matching pattern admits."""
     admitted = False
