@@ -117,4 +117,4 @@ def test_the_example_manual_renders_in_a_few_seconds(tmp_path: Path) -> None:
     documents = len(manifest(out)["documents"])
     assert documents >= 15 and f"the manual ({documents} documents)" in stdout
     assert "warning" not in stdout + stderr
-    assert elapsed < 30, f"{elapsed:.1f} s of CPU (bench/bench_pdf.py measures it)"
+    assert elapsed < 15, f"{elapsed:.1f} s of CPU (bench/bench_pdf.py measures it; about 6 s in session 3)"
