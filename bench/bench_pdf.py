@@ -118,7 +118,8 @@ def main() -> None:
                 ["manual", "documents", "pages", "wall s", "CPU s", "wall ms per page", "CPU ms per page"]))
     example = rows["example"]
     verdict = "OK" if example["cpu_s"] < TARGET_EXAMPLE else "SLOW"
-    print(f"example manual: {example['wall_s']} s wall, {example['cpu_s']} s CPU (target < {TARGET_EXAMPLE} s, read on CPU on a shared machine): {verdict}; "
+    print(f"example manual: {example['wall_s']} s wall, {example['cpu_s']} s CPU "
+          f"(target < {TARGET_EXAMPLE} s, read on CPU on a shared machine): {verdict}; "
           f"floor (stock WeasyPrint on the same HTML): {floor['wall_s']} s wall, {floor['cpu_s']} s CPU; "
           f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs")
 
