@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.i18n_fixture import NB_WORD, make_i18n_repo
-from tests.test_site_browser import ARGS, CHROMIUM, _serve, playwright_api
+from tests.test_site_browser import CHROMIUM, _serve, launched
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="no Chromium at /usr/bin/chromium")]
@@ -23,11 +23,8 @@ def i18n_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def tab(i18n_url: str) -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        chromium.close()
+    with launched() as chromium:
+        yield chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def test_the_switcher_keeps_the_page_across_languages(tab: Any, i18n_url: str) -> None:

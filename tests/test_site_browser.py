@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
@@ -50,12 +51,21 @@ def links_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(tmp_path_factory, make_links_repo)
 
 
-@pytest.fixture(scope="module")
-def browser(base_url: str) -> Iterator[Any]:
+@contextlib.contextmanager
+def launched() -> Iterator[Any]:
+    """A headless Chromium (Debian's), closed afterwards."""
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[Any]:
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
