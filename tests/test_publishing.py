@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qms_docs.errors import GitError
+from qms_docs.mkdocs_plugin.pages import breakable
 from qms_docs.publishing.selection import select
 from tests.builders import PEOPLE, QMS_YML, commit, commit_signed, doc_path, git, make_document
 
@@ -168,3 +169,9 @@ def test_a_document_moved_and_rewritten_in_one_draft_keeps_its_effective_revisio
     (entry,) = select(qms_repo, TODAY).documents
 
     assert (entry.uri, entry.doc.revision, entry.doc.body) == ("procedures/QP-008.md", 1, "The approved way.\n")
+
+
+def test_a_long_fingerprint_may_wrap_but_an_ordinary_word_never_breaks() -> None:
+    text = str(breakable("bare commit-forfatter, nøkkel SHA256:L6Qkh3IR/nVpT7soENgZ2zsemukgEp/6InOmDCW+NJQ"))
+    assert "commit-forfatter," in text and "nøkkel" in text  # no <wbr> inside ordinary words
+    assert "SHA256:L6Qkh<wbr>3IR/nVpT7soE<wbr>" in text  # a 50-character key may wrap inside a narrow card

@@ -169,7 +169,8 @@ def test_the_signature_table_fits_its_card_and_ids_do_not_break(browser: Any, ba
     card = page.locator(".qms-control").bounding_box()
     table = page.locator(".qms-signatures table").bounding_box()
     scroll = page.evaluate("(() => { const t = document.querySelector('.qms-signatures table');"
-                           " return t.scrollWidth - t.clientWidth })()")
+                           " const w = document.querySelector('.qms-signatures');"  # the card's scroll box
+                           " return Math.max(t.scrollWidth - t.clientWidth, w.scrollWidth - w.clientWidth) })()")
     refs = page.locator(".qms-control .qms-ref, .qms-control .qms-not-issued")
     count = refs.count()
     heights = {round(box["height"]) for box in (refs.nth(i).bounding_box() for i in range(count))}

@@ -50,6 +50,10 @@ CSS = """\
 .md-typeset .qms-archive td:nth-child(n+4):not(:last-child) { white-space: nowrap; }
 .md-typeset .qms-signatures { max-width: 100%; overflow-x: auto; }
 .md-typeset .qms-signatures table:not([class]) { display: table; width: 100%; }
+/* Material wraps each table in a scroll wrapper with negative margins (bleeding into the page's padding):
+   inside the card, that made the signature table 2 x .8rem wider than the card, clipping the digests. */
+.md-typeset .qms-signatures .md-typeset__scrollwrap { margin: 0; }
+.md-typeset .qms-signatures .md-typeset__table { padding: 0; display: block; }
 .md-typeset tr.qms-chapter td { font-weight: 700; }
 .qms-overdue { color: #c62828; font-weight: 700; }
 .qms-print-notice { display: none; }

@@ -146,11 +146,11 @@ def proof_text(proofs: Sequence[Proof], a: Approval) -> Markup:
     return breakable(proof(proofs[a.index], current().proof)) if a.index < len(proofs) else Markup("")
 
 
-def breakable(text: str, every: int = 12) -> Markup:
-    """Escaped text with a line-break opportunity every `every` characters inside a longer word (a key
-    fingerprint has no space)."""
+def breakable(text: str, every: int = 12, longer: int = 24) -> Markup:
+    """Escaped text with a line-break opportunity every `every` characters inside a word longer than `longer`
+    (a key fingerprint has no space); ordinary words ("commit-forfatter") never break."""
     return Markup(" ").join(Markup("<wbr>").join(html.escape(word[i:i + every]) for i in range(0, len(word), every))
-                            for word in text.split(" "))
+                            if len(word) > longer else html.escape(word) for word in text.split(" "))
 
 
 def revision_history(entry: Entry, href: Callable[[int], str | None] | None = None,
