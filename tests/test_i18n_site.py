@@ -60,6 +60,8 @@ def test_the_norwegian_page_shows_the_translation_with_norwegian_labels_and_lang
     assert "<dd>01.04.2026</dd>" in block  # the translation's effective date, as Norwegian writes it
     assert "<dt>Oversettelse av</dt><dd>QP-001 revisjon 1 (engelsk), kontrollsum sha256:" in block  # which source
     assert "Revisjonshistorikk" in html and "Signert av" in html
+    table = re.search(r'<div class="qms-table qms-signatures.*?</table>', html, re.S).group(0)
+    assert "<td>godkjent</td>" in table and "<td>approved</td>" not in table  # each signature's meaning
     assert 'class="qms-lang"' not in html  # the content is in the page's language: no other lang around it
     assert "Kalibrering" in page(site, "nb").split("Siste revisjoner i kraft")[1]  # home, latest in Norwegian
 

@@ -123,7 +123,7 @@ def control_block(doc: Document, commit: str, next_review: dt.date | None, link:
     """Id, title, revision, effective date, owner and the signatures of a published revision, and how each is
     proven (`proofs`, by entry index: Publication.proofs_of), in the language being rendered."""
     words = current()
-    signatures = [Signature(a.name, a.role, a.meaning, words.moment(a.at), (a.digest or "")[:19],
+    signatures = [Signature(a.name, a.role, words.meaning_of(a.meaning), words.moment(a.at), (a.digest or "")[:19],
                             proof_text(proofs, a)) for a in doc.current_approvals()]
     state, css = (words.superseded, "qms-badge--superseded") if superseded else (words.effective, "")
     return _render("control_block.html", link, unissued, doc_id=doc.id or "", doc=doc, signatures=signatures,

@@ -23,6 +23,7 @@ class Labels:
     language: str = "en"
     native_name: str = "English"
     date_format: str = "%Y-%m-%d"
+    meanings: tuple[tuple[str, str], ...] = ()  # a signature's meaning (SPEC 2) in this language; English as recorded
     language_names: tuple[tuple[str, str], ...] = (("en", "English"), ("nb", "Norwegian Bokmål"),
                                                    ("tr", "Turkish"))
     type_names: tuple[tuple[str, str, str], ...] = ()  # (type, singular, plural); else derived from the name
@@ -225,6 +226,10 @@ class Labels:
         """A signature's time, in UTC."""
         return value.strftime(self.date_format + " %H:%M UTC") if value is not None else ""
 
+    def meaning_of(self, meaning: str | None) -> str:
+        """A signature's meaning (approved, reviewed, authored) in this language; as recorded if unknown."""
+        return dict(self.meanings).get(meaning or "", meaning or "")
+
     def name_of(self, language: str) -> str:
         """The name of `language` in this language ("engelsk" in Norwegian); the tag itself if unknown."""
         return dict(self.language_names).get(language, language)
@@ -255,6 +260,7 @@ NORWEGIAN = Labels(
     native_name="Norsk bokmål",
     date_format="%d.%m.%Y",
     language_names=(("en", "engelsk"), ("nb", "norsk bokmål"), ("tr", "tyrkisk")),
+    meanings=(("approved", "godkjent"), ("reviewed", "gjennomgått"), ("authored", "utarbeidet")),
     type_names=(("policy", "Policy", "Policyer"), ("manual", "Håndbok", "Håndbøker"),
                 ("procedure", "Prosedyre", "Prosedyrer"), ("work-instruction", "Arbeidsinstruks", "Arbeidsinstrukser"),
                 ("form", "Skjema", "Skjemaer")),
@@ -379,6 +385,7 @@ TURKISH = Labels(
     native_name="Türkçe",
     date_format="%d.%m.%Y",
     language_names=(("en", "İngilizce"), ("nb", "Norveççe (Bokmål)"), ("tr", "Türkçe")),
+    meanings=(("approved", "onaylandı"), ("reviewed", "gözden geçirildi"), ("authored", "hazırlandı")),
     type_names=(("policy", "Politika", "Politikalar"), ("manual", "El kitabı", "El kitapları"),
                 ("procedure", "Prosedür", "Prosedürler"), ("work-instruction", "Talimat", "Talimatlar"),
                 ("form", "Form", "Formlar")),
