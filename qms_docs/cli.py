@@ -336,7 +336,7 @@ def publish(site_dir: Path | None, no_cache: bool, repo: Path | None) -> None:
 @click.argument("doc_id", metavar="[ID]", required=False)
 @click.option("--manual", is_flag=True, help="The whole manual: cover, contents, master list, every document, clause matrix.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
-@click.option("--lang", metavar="L", help="The language (only the default, en, until translations are published).")
+@click.option("--lang", metavar="L", help="The language printed: the sources' (default) or one of qms.yml languages.available.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Print the revisions in force on this day (marked SUPERSEDED or NOT YET IN FORCE if not today's).")
 @click.option("--copy-no", "copy_no", type=click.IntRange(min=1), help="Issue controlled copy N (needs --issued-to).")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gc
 import io
+import shutil
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -46,3 +50,26 @@ def test_the_collector_is_left_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+FIND_LIBRARIES = textwrap.dedent("""
+    import ctypes.util, subprocess, sys
+    ran, stock, popen = [], ctypes.util.find_library, subprocess.Popen.__init__
+    def spy(self, args, *a, **k):
+        ran.append(args[0] if isinstance(args, (list, tuple)) else str(args).split()[0])
+        popen(self, args, *a, **k)
+    subprocess.Popen.__init__ = spy
+    from qms_docs.publishing.pdf import render
+    assert render.weasyprint_missing() is None
+    assert ctypes.util.find_library is stock, "the stock lookup is put back"
+    print(sorted(set(ran)))
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("gcc") is None,
+                    reason="the stock lookup runs gcc for each missed name on Linux only")
+def test_weasyprints_libraries_are_found_in_the_ldconfig_cache_without_running_a_compiler() -> None:
+    proc = subprocess.run([sys.executable, "-c", FIND_LIBRARIES], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    programs = proc.stdout.strip()
+    assert "gcc" not in programs and "'ld'" not in programs and "/sbin/ldconfig" in programs

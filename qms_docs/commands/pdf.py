@@ -17,11 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from qms_docs.commands._documents import editing
 from qms_docs.errors import QmsError, UsageError
 from qms_docs.files import write_atomic
-from qms_docs.gitio import commit as gitcommit
-from qms_docs.gitio import repo as gitrepo
 from qms_docs.gitio import runner
 from qms_docs.mkdocs_plugin import attachments
 from qms_docs.publishing import languages
@@ -146,6 +143,11 @@ def default_out(request: Request, entries: list[Entry], as_of: dt.date, lang: st
 
 def _record(root: Path, request: Request, entries: list[Entry], now: dt.datetime) -> str:
     assert request.copy is not None
+    # Only a controlled copy needs these (GitPython and the edit lock: ~0.1 s of imports a plain print skips).
+    from qms_docs.commands._documents import editing
+    from qms_docs.gitio import commit as gitcommit
+    from qms_docs.gitio import repo as gitrepo
+
     name, email = gitrepo.identity(root)
     if not name or not email:
         raise UsageError("a controlled copy is recorded as the git user: set user.name and user.email")

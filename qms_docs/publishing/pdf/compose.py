@@ -177,6 +177,17 @@ _ENV = jinja2.Environment(loader=pages._Loader("qms_docs.templates", "pdf"), aut
 _ENV.filters["css_string"] = pages.css_string
 
 
+def say(label: str, **values: Any) -> str:
+    """`label` with its {names} filled in, each date and time as the language being rendered writes it
+    (`str.format` would print ISO dates in every language)."""
+    words = current()
+    return label.format(**{name: words.moment(v) if isinstance(v, dt.datetime) else pages._finalize(v)
+                           for name, v in values.items()})
+
+
+_ENV.globals["say"] = say
+
+
 def _render(template: str, **values: Any) -> str:
     return _ENV.get_template(template).render(l=current(), State=State, **values)
 
@@ -192,9 +203,9 @@ def stylesheet(imprint: Imprint) -> str:
 def foot(imprint: Imprint) -> str:
     """The footer's text: the print date and whether the copy is controlled."""
     words = current()
-    status = (words.pdf_controlled_copy.format(number=imprint.copy.number, holder=imprint.copy.holder)
+    status = (say(words.pdf_controlled_copy, number=imprint.copy.number, holder=imprint.copy.holder)
               if imprint.copy else words.pdf_uncontrolled)
-    return f"{words.pdf_printed.format(date=words.date(imprint.today))} · {status}"
+    return f"{say(words.pdf_printed, date=imprint.today)} · {status}"
 
 
 def counter_content(label: str) -> str:
@@ -215,7 +226,7 @@ def watermark(text: str) -> str:
 def document(composer: Composer, entry: Entry) -> str:
     """The HTML of one document's PDF."""
     sheet = composer.sheet(entry)
-    title = current().document_label.format(id=entry.id, revision=entry.doc.revision)
+    title = say(current().document_label, id=entry.id, revision=entry.doc.revision)
     return _render("document.html", imprint=composer.imprint, sheets=[sheet], title=title, manual=None)
 
 

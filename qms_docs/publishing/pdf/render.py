@@ -15,6 +15,7 @@ import functools
 import gc
 import logging
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ class _Refusals(logging.Handler):
 def weasyprint_missing() -> str | None:
     """Why WeasyPrint cannot run here, or None."""
     try:
-        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
+        _import_weasyprint()
     except ImportError as e:  # the package, or Pango behind it
         return f"qms pdf needs WeasyPrint >= 70 ({e}); {INSTALL_HINT}"
     except OSError as e:
@@ -62,8 +63,7 @@ def render(html: str, css: str, images: Mapping[str, bytes], manifest: bytes) ->
     missing = weasyprint_missing()
     if missing:
         raise UsageError(missing)
-    import weasyprint
-
+    weasyprint = _import_weasyprint()
     fetch = fetcher.weasyprint_fetcher(images)
     logger, handler = logging.getLogger("weasyprint"), _Refusals()
     logger.addHandler(handler)
@@ -77,6 +77,35 @@ def render(html: str, css: str, images: Mapping[str, bytes], manifest: bytes) ->
     finally:
         logger.removeHandler(handler)
     return Rendered(data, len(doc.pages), tuple(dict.fromkeys(handler.messages)))
+
+
+def _import_weasyprint() -> Any:
+    """`import weasyprint`, its system libraries found through the ldconfig cache alone (Linux).
+
+    WeasyPrint tries several names per library (libgobject-2.0-0, gobject-2.0-0, gobject-2.0, ...);
+    cffi hands each name that does not load as given to `ctypes.util.find_library`, which on Linux
+    runs `ldconfig -p` and, for a name the cache does not hold, gcc and ld: dozens of processes, ~0.2 s CPU
+    of a 5 s manual (bench/bench_pdf.py). The cache's answer is the one that `find_library` gives
+    first; when WeasyPrint cannot load its libraries that way, the stock lookup gets its turn."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    import ctypes.util
+
+    stock = ctypes.util.find_library
+    cached = getattr(ctypes.util, "_findSoname_ldconfig", None)  # CPython's first step on Linux
+    if cached is None or not sys.platform.startswith("linux"):
+        import weasyprint  # type: ignore[import-untyped]
+
+        return weasyprint
+    ctypes.util.find_library = functools.cache(cached)
+    try:
+        import weasyprint
+    except OSError:
+        ctypes.util.find_library = stock
+        import weasyprint
+    finally:
+        ctypes.util.find_library = stock
+    return weasyprint
 
 
 @contextmanager
@@ -104,6 +133,7 @@ def lean_user_agent_css(ua: str) -> str:
 @functools.cache
 def _lean_html_class() -> Any:
     """weasyprint.HTML with the lean user-agent stylesheet (the full one if WeasyPrint changes its hook)."""
+    _import_weasyprint()
     import weasyprint
     from weasyprint import html as ua_source
     from weasyprint.css.counters import CounterStyle  # type: ignore[import-untyped]
