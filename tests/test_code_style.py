@@ -102,6 +102,10 @@ LAYERS = {  # package -> what it must never import (issue: model and rules free 
                    "qms_docs.records", "qms_docs.mkdocs_plugin"),
     "parsing": ("qms_docs.model", "qms_docs.config", "qms_docs.gitio"),
     "hooks": ("qms_docs.commands",),
+    "records": ("click", "mkdocs", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli", "qms_docs.mkdocs_plugin"),
+    "changes": ("click", "mkdocs", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli", "qms_docs.mkdocs_plugin",
+                "qms_docs.publishing"),
+    "publishing": ("click", "qms_docs.commands", "qms_docs.hooks", "qms_docs.cli"),
 }
 
 

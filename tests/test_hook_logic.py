@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs import hooks
+from qms_docs.changes.refs import RefUpdate, parse_ref_updates
 from qms_docs.cli import cli
 from qms_docs.clock import today
 from qms_docs.errors import UsageError
 from qms_docs.hooks import pre_commit, pre_push, pre_receive
-from qms_docs.hooks.refs import RefUpdate, parse_ref_updates
 from tests.audit_history import read_only_history
 from tests.builders import AUTHOR, PEOPLE, QMS_YML, commit, doc_path, git, make_document
 from tests.helpers_hooks import commit_as

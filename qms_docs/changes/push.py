@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qms_docs.changes import compare as change_check
+from qms_docs.changes.refs import RefUpdate
+from qms_docs.changes.verdict import verdict
 from qms_docs.config import Config
 from qms_docs.errors import ConfigError
 from qms_docs.gitio import changes, runner
 from qms_docs.gitio import snapshots as snapshot
-from qms_docs.hooks.refs import RefUpdate
-from qms_docs.hooks.verdict import verdict
 from qms_docs.model.snapshot import Snapshot
 from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qms_docs.changes.staged import read_staged
+from qms_docs.changes.verdict import verdict
 from qms_docs.clock import today
 from qms_docs.errors import UsageError
 from qms_docs.gitio import changes, runner
-from qms_docs.hooks.verdict import verdict
 from qms_docs.rules import engine
 from qms_docs.rules.base import Context, Scope, in_scope
 from qms_docs.rules.change import CHANGE_RULES

@@ -21,9 +21,9 @@ from typing import BinaryIO
 
 from qms_docs.changes.staged import ID_INDEX, MERGE_HEAD, Staged, id_index, read_staged
 from qms_docs.changes.steps import new_entries
+from qms_docs.changes.verdict import verdict
 from qms_docs.clock import today
 from qms_docs.gitio import changes, runner
-from qms_docs.hooks.verdict import verdict
 from qms_docs.model.document import Document
 from qms_docs.rules import STATIC_RULES, engine
 from qms_docs.rules.base import Context, Finding, Scope, in_scope

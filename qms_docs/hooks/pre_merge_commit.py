@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from qms_docs.changes.verdict import verdict
 from qms_docs.clock import today
 from qms_docs.gitio import runner
 from qms_docs.gitio import snapshots as snapshot
-from qms_docs.hooks.verdict import verdict
 from qms_docs.rules import STATIC_RULES, engine, frontmatter
 from qms_docs.rules.base import Context
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qms_docs.changes.push import check_updates
+from qms_docs.changes.refs import RefUpdate
 from qms_docs.clock import today
 from qms_docs.errors import UsageError
 from qms_docs.gitio import changes, runner
 from qms_docs.gitio import snapshots as snapshot
-from qms_docs.hooks.refs import RefUpdate
 
 NULL = "0" * 40
 

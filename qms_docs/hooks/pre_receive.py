@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qms_docs.changes.push import check_updates
+from qms_docs.changes.refs import parse_ref_updates
 from qms_docs.clock import today
 from qms_docs.gitio import changes
-from qms_docs.hooks.refs import parse_ref_updates
 
 
 def run(repo: Path | None, args: list[str], stdin: BinaryIO) -> tuple[int, str]:

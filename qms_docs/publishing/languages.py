@@ -18,8 +18,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qms_docs.commands.translations import BROKEN, CURRENT, MISSING, STALE, Forced, Row, judge
 from qms_docs.publishing.selection import Entry, Publication
+from qms_docs.publishing.translations import BROKEN, CURRENT, MISSING, STALE, Forced, Row, judge
 
 SOURCE = "source"  # the state of every page of the default language's site
 SAFE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language tag that is also a safe folder name
