@@ -78,6 +78,36 @@ def median(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
             max(s[2] for s in samples))
 
 
+SHOWN = """
+import datetime as dt, resource, sys, time
+from pathlib import Path
+from qms_docs.gitio.stream import stream_objects
+from qms_docs.model.frontmatter import parse
+from qms_docs.publishing.selection import select
+from qms_docs.records.history import log_commits
+root = Path(sys.argv[1])
+pub = select(root, dt.date(2026, 11, 22))
+shown = [(e.commit.sha, e.doc.path) for e in (*pub.documents, *pub.translations)]
+shown += [(s.commit, s.doc.path) for e in (*pub.documents, *pub.translations) for s in e.superseded]
+shown += [(u.commit, u.doc.path) for u in pub.upcoming]
+blobs = {}
+for c in log_commits(root, ["HEAD"], "controlled"):
+    for x in c.changes:
+        if not x.deleted:
+            blobs[(c.sha[:7], x.path)] = x.blob
+found = sorted({blobs[(sha[:7], path)] for sha, path in shown})
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + r.ru_utime + r.ru_stime
+start = cpu()
+read = [data for _, data in stream_objects(root, found)]
+mid = cpu()
+for data in read:
+    parse(data or b"", "x.md")
+print(len(found), mid - start, cpu() - start)
+"""
+
+
 def verify(repo: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "qms_docs", "verify", "--repo", str(repo), *args]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from qms_docs.cli import cli
+from qms_docs.model import frontmatter
 from qms_docs.publishing.selection import Publication, select
+from qms_docs.records.cache_documents import Unkept, decode_value, encode
 from tests.audit_history import Doc, body, build_manual, tick
 from tests.builders import AUTHOR, PEOPLE, commit, doc_path
 from tests.site_fixture import SITE_YML
@@ -68,3 +71,66 @@ def test_qms_publish_no_cache_builds_without_a_cache(qms_repo: Path, tmp_path: P
     assert (tmp_path / "site" / "work-instructions" / "WI-001" / "index.html").is_file()
     assert not cache_dir(qms_repo).exists()
     assert "QMS_NO_CACHE" not in os.environ  # only that build went without the cache
+
+
+def everything(pub: Publication) -> tuple[object, ...]:
+    """What the pages are made of: every published, superseded, upcoming and withdrawn document, whole."""
+    def doc(d: object) -> tuple[object, ...]:
+        return (d.path, dict(d.meta), d.body, d.front, d.digest)  # type: ignore[attr-defined]
+
+    return (shown(pub), tuple((doc(e.doc), e.history, tuple((doc(s.doc), s.commit, s.until) for s in e.superseded))
+                              for e in pub.documents),
+            tuple((doc(u.doc), u.uri, u.commit) for u in pub.upcoming), tuple(doc(w.doc) for w in pub.archive))
+
+
+def yaml_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents' front matters loaded by YAML in this test."""
+    seen: list[str] = []
+    load = frontmatter._BoundedYAMLHandler.load
+
+    def spy(self: object, text: str, **kwargs: object) -> object:
+        seen.append(text)
+        return load(self, text)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(frontmatter._BoundedYAMLHandler, "load", spy)
+    return seen
+
+
+def test_a_warm_build_loads_no_front_matter_and_shows_the_same_documents(qms_repo: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    build_manual(qms_repo)
+    select(qms_repo, TODAY)  # fills the cache
+    loaded = yaml_loads(monkeypatch)
+    warm = select(qms_repo, TODAY)
+    assert loaded == []  # every document shown was rebuilt from its blob and the kept front matter
+    assert [(e.id, e.doc.revision, len(e.superseded)) for e in warm.documents] == [("FRM-001", 1, 0), ("QP-001", 3, 2),
+                                                                                  ("WI-001", 1, 0)]
+    assert everything(warm) == everything(fresh(qms_repo, monkeypatch))
+
+
+def test_a_tampered_front_matter_cache_gives_the_site_built_without_cache(qms_repo: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    build_manual(qms_repo)
+    before = everything(select(qms_repo, TODAY))
+    kept = cache_dir(qms_repo) / "documents"
+    mac, _, body_ = kept.read_bytes().partition(b"\n")
+    assert b"Clarified scope." in body_
+    # an insider rewrites a fact of the revision in force, keeping the MAC line: it no longer matches
+    kept.write_bytes(mac + b"\n" + body_.replace(b"Clarified scope.", b"Nothing changed."))
+    loaded = yaml_loads(monkeypatch)
+    warm = select(qms_repo, TODAY)
+    assert loaded  # the file was not believed: the documents were parsed afresh
+    assert warm.by_id()["QP-001"].history[0].change_summary == "Clarified scope."
+    assert everything(warm) == everything(fresh(qms_repo, monkeypatch)) == before
+
+
+def test_kept_front_matter_comes_back_with_its_types() -> None:
+    meta = {"id": "QP-001", "revision": 2, "ratio": 1.0, "flag": True, "none": None,
+            "effective_date": dt.date(2026, 1, 2), "at": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            "approvals": [{"role": "quality-manager", "date": dt.date(2026, 1, 1)}], "odd": "\0d"}
+    again = decode_value(json.loads(json.dumps(encode(meta))))
+    assert again == meta
+    assert [type(v) for v in again.values()] == [type(v) for v in meta.values()]
+    for unkept in ({1: "a number as key"}, {"\0d": "2026-01-01"}, {"s": {1, 2}}, {"b": b"bytes"}, {"t": ("a",)}):
+        with pytest.raises(Unkept):
+            encode(unkept)

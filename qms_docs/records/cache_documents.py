@@ -1,0 +1,107 @@
+"""The publisher's parsed front matter, kept by blob id: a warm build reads its blobs but loads no YAML.
+
+Most of a warm build's selection used to be spent loading the front matter (safeyaml) of the revisions it
+shows. A blob id fixes its content, so what the loader made of it never changes: `documents` (in the cache
+folder, records.cache_store: HMAC'd, bound to the code identity and the PyYAML version) holds, per blob
+that parsed into a Document, its front-matter mapping as JSON, with dates and times tagged. A Document is
+then rebuilt from the blob itself (decoded and split as `parse` does: body, front-matter text) and that
+mapping. Only plain data is kept (text, numbers, booleans, null, dates, times, lists, mappings with text
+keys); anything else is parsed afresh every time. A tampered, foreign or stale file is ignored (then
+rewritten): the cache is a speed-up, never evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import yaml
+
+from qms_docs.errors import DocumentError
+from qms_docs.model.document import Document
+from qms_docs.model.frontmatter import MAX_DOCUMENT_BYTES, decode, parse, split
+from qms_docs.records.cache_store import Store
+
+NAME = "documents"
+_DATE, _TIME = "\0d", "\0t"  # tags of a date and a time (no YAML key in a kept mapping starts with NUL)
+
+
+class Unkept(Exception):
+    """A value that JSON cannot give back exactly (it is parsed afresh each time)."""
+
+
+def encode(value: Any) -> Any:
+    """`value` as JSON data that `decode_value` turns back into an equal value of the same types."""
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    if kind is dt.datetime:
+        return {_TIME: value.isoformat()}
+    if kind is dt.date:
+        return {_DATE: value.isoformat()}
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind is dict:
+        if any(type(k) is not str or k.startswith("\0") for k in value):
+            raise Unkept("a mapping key that is not plain text")
+        return {k: encode(v) for k, v in value.items()}
+    raise Unkept(f"a {kind.__name__}")
+
+
+def decode_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and _DATE in value:
+            return dt.date.fromisoformat(value[_DATE])
+        if len(value) == 1 and _TIME in value:
+            return dt.datetime.fromisoformat(value[_TIME])
+        return {k: decode_value(v) for k, v in value.items()}
+    return value
+
+
+class ParsedFrontMatter:
+    """blob id -> the front-matter mapping its Document was made of (the file read on first use)."""
+
+    def __init__(self, store: Store, code: str):
+        self.store, self.code = store, code
+        self._known: dict[str, str] | None = None  # blob -> JSON text (decoded when used)
+        self.used: dict[str, str] = {}
+        self.added = False
+
+    def known(self) -> dict[str, str]:
+        if self._known is None:
+            self._known = {}
+            value = self.store.load(NAME)
+            if isinstance(value, dict) and value.get("code") == self.code and value.get("yaml") == yaml.__version__ \
+                    and isinstance(value.get("blobs"), dict):
+                self._known = {str(b): str(m) for b, m in value["blobs"].items()}
+        return self._known
+
+    def document(self, blob: str, data: bytes, path: str) -> Document:
+        """The Document in `data` (blob `blob`); raises DocumentError as `parse` does."""
+        raw = self.used.get(blob) or self.known().get(blob)
+        if raw is not None and len(data) <= MAX_DOCUMENT_BYTES:
+            try:
+                meta = decode_value(json.loads(raw))
+            except (ValueError, TypeError, AttributeError):
+                meta = None
+            if isinstance(meta, dict):
+                front, body = split(decode(data, path), path)
+                self.used[blob] = raw
+                return Document(path, meta, body, front)
+        doc = parse(data, path)  # raises DocumentError: nothing is kept
+        try:
+            self.used[blob] = json.dumps(encode(doc.meta), separators=(",", ":"))
+            self.added = True
+        except (Unkept, ValueError):
+            pass
+        return doc
+
+    def save(self) -> None:
+        """Keep the blobs used by this run (only when one was new: a warm build writes nothing)."""
+        if self.added:
+            self.store.save(NAME, {"code": self.code, "yaml": yaml.__version__, "blobs": self.used})
+
+
+__all__ = ["DocumentError", "ParsedFrontMatter"]
