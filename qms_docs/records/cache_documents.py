@@ -20,7 +20,7 @@ import yaml
 from qms_docs.errors import DocumentError
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import MAX_DOCUMENT_BYTES, decode, parse, split
-from qms_docs.records.cache_store import Store
+from qms_docs.records.cache_store import Store, write_atomic
 
 NAME = "documents"
 _DATE, _TIME = "\0d", "\0t"  # tags of a date and a time (no YAML key in a kept mapping starts with NUL)
@@ -48,20 +48,22 @@ def encode(value: Any) -> Any:
     raise Unkept(f"a {kind.__name__}")
 
 
-def decode_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [decode_value(v) for v in value]
-    if isinstance(value, dict):
-        if len(value) == 1 and _DATE in value:
-            return dt.date.fromisoformat(value[_DATE])
-        if len(value) == 1 and _TIME in value:
-            return dt.datetime.fromisoformat(value[_TIME])
-        return {k: decode_value(v) for k, v in value.items()}
-    return value
+def _tagged(mapping: dict[str, Any]) -> Any:
+    if len(mapping) == 1:
+        if _DATE in mapping:
+            return dt.date.fromisoformat(mapping[_DATE])
+        if _TIME in mapping:
+            return dt.datetime.fromisoformat(mapping[_TIME])
+    return mapping
+
+
+def decode_value(text: str) -> Any:
+    """The value `encode` made JSON of (its text)."""
+    return json.loads(text, object_hook=_tagged)
 
 
 class ParsedFrontMatter:
-    """blob id -> the front-matter mapping its Document was made of (the file read on first use)."""
+    """blob id -> the front-matter mapping and content digest of its Document (the file read on first use)."""
 
     def __init__(self, store: Store, code: str):
         self.store, self.code = store, code
@@ -70,38 +72,48 @@ class ParsedFrontMatter:
         self.added = False
 
     def known(self) -> dict[str, str]:
+        """The file: a header line (code identity, PyYAML version), then one line per blob: its id, a space and
+        [digest, front matter] as JSON (decoded when used)."""
         if self._known is None:
             self._known = {}
-            value = self.store.load(NAME)
-            if isinstance(value, dict) and value.get("code") == self.code and value.get("yaml") == yaml.__version__ \
-                    and isinstance(value.get("blobs"), dict):
-                self._known = {str(b): str(m) for b, m in value["blobs"].items()}
+            body = self.store.read(NAME)
+            header, _, rest = (body or b"").partition(b"\n")
+            if header == self._header():
+                lines = rest.decode("utf-8", "surrogateescape").split("\n")
+                self._known = dict(line.split(" ", 1) for line in lines if " " in line)
         return self._known
+
+    def _header(self) -> bytes:
+        return json.dumps({"code": self.code, "yaml": yaml.__version__}).encode()
 
     def document(self, blob: str, data: bytes, path: str) -> Document:
         """The Document in `data` (blob `blob`); raises DocumentError as `parse` does."""
         raw = self.used.get(blob) or self.known().get(blob)
         if raw is not None and len(data) <= MAX_DOCUMENT_BYTES:
             try:
-                meta = decode_value(json.loads(raw))
+                digest, meta = decode_value(raw)
             except (ValueError, TypeError, AttributeError):
-                meta = None
-            if isinstance(meta, dict):
+                digest = meta = None
+            if isinstance(meta, dict) and isinstance(digest, str):
                 front, body = split(decode(data, path), path)
                 self.used[blob] = raw
-                return Document(path, meta, body, front)
+                doc = Document(path, meta, body, front)
+                doc.__dict__["digest"] = digest  # (the cached property, as parse computed it)
+                return doc
         doc = parse(data, path)  # raises DocumentError: nothing is kept
         try:
-            self.used[blob] = json.dumps(encode(doc.meta), separators=(",", ":"))
+            self.used[blob] = json.dumps([doc.digest, encode(doc.meta)], separators=(",", ":"))
             self.added = True
         except (Unkept, ValueError):
             pass
         return doc
 
     def save(self) -> None:
-        """Keep the blobs used by this run (only when one was new: a warm build writes nothing)."""
-        if self.added:
-            self.store.save(NAME, {"code": self.code, "yaml": yaml.__version__, "blobs": self.used})
+        """Keep the blobs used by this run (a warm build that used what was kept writes nothing)."""
+        if self.added or len(self.used) != len(self.known()):
+            body = b"\n".join([self._header(), *(f"{b} {m}".encode("utf-8", "surrogateescape")
+                                                  for b, m in self.used.items())])
+            write_atomic(self.store.folder / NAME, self.store.mac(NAME, body).hexdigest().encode() + b"\n" + body)
 
 
 __all__ = ["DocumentError", "ParsedFrontMatter"]
