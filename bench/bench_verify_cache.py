@@ -191,13 +191,71 @@ def signed(docs: int, revisions: int, runs: int) -> dict[str, Any]:
             "entries": int(count), "ed25519_cpu": float(seconds)}
 
 
+def shown_floor(repo: Path) -> tuple[int, float, float]:
+    """(blobs the site shows, CPU to read them, CPU to read and parse them), timed in one process."""
+    out = subprocess.run(python(SHOWN, repo), capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), float(out[1]), float(out[2])
+
+
+def publish(repo: Path, site: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "qms_docs", "publish", "--repo", str(repo), "--site-dir", str(site), *args]
+
+
+def publisher(docs: int, revisions: int, runs: int) -> dict[str, Any]:
+    """The publisher's verification, warm: the selection against the floor of reading (and parsing) the blobs
+    it shows, and a warm `qms publish` against `qms publish --no-cache`, round-robin in the same run."""
+    work = copy(corpus(docs, revisions), f"publish-{docs}x{revisions}")
+    no_cache = {**os.environ, "QMS_NO_CACHE": "1"}
+    site = OUT / f"publish-{docs}x{revisions}-site"
+    run(python(SELECT, work))  # fill the cache
+    run(python(SELECT, work))  # (the first warm run prunes what the cold one kept)
+    samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in ("select_cold", "select_warm", "publish_cold",
+                                                                          "publish_warm")}
+    floors = []
+    for _ in range(runs):
+        floors.append(shown_floor(work))
+        samples["select_cold"].append(run(python(SELECT, work), no_cache))
+        samples["select_warm"].append(run(python(SELECT, work)))
+        samples["publish_cold"].append(run(publish(work, site, "--no-cache")))
+        samples["publish_warm"].append(run(publish(work, site)))
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return {"corpus": f"{docs}x{revisions}", "load": os.getloadavg(), "shown_blobs": floors[0][0],
+            "floor_read": statistics.median(f[1] for f in floors), "floor_parse": statistics.median(f[2] for f in floors),
+            **{k: median(v) for k, v in samples.items()}}
+
+
+def publisher_report(r: dict[str, Any], runs: int) -> str:
+    rows: list[tuple[object, ...]] = [
+        ("floor: read the blobs the site shows", "", f"{r['floor_read']:.2f}", f"{r['shown_blobs']} blobs"),
+        ("floor: read and parse them", "", f"{r['floor_parse']:.2f}", "")]
+    for key, text in (("select_cold", "selection, no cache"), ("select_warm", "selection, warm"),
+                      ("publish_cold", "`qms publish --no-cache`"), ("publish_warm", "`qms publish`, warm")):
+        w = r[key]
+        rows.append((text, f"{w[0]:.2f}", f"{w[1]:.2f}", ""))
+    warm = r["select_warm"][1]
+    rows += [("warm selection over reading what it shows", "", f"{warm - r['floor_read']:+.2f}", "CPU"),
+             ("warm selection over reading and parsing it", "", f"{warm - r['floor_parse']:+.2f}", "CPU"),
+             ("warm `qms publish` against --no-cache", "", f"{r['publish_warm'][1] - r['publish_cold'][1]:+.2f}", "CPU")]
+    load = ", ".join(f"{x:.1f}" for x in r["load"])
+    return (f"{r['corpus']}, median of {runs} runs, load average {load}; CPU includes child processes\n\n"
+            + table(rows, ["what", "wall s", "CPU s", "note"]) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--small", default="1000x5")
     ap.add_argument("--large", default="5000x3")
     ap.add_argument("--signed", action="store_true", help="only the entry-signed comparison, on --small")
+    ap.add_argument("--publisher", action="store_true", help="only the publisher's warm build, on --small")
     a = ap.parse_args()
+    if a.publisher:
+        docs, revisions = (int(x) for x in a.small.split("x"))
+        r = publisher(docs, revisions, a.runs)
+        print(publisher_report(r, a.runs))
+        dump("bench_verify_cache_publisher", r)
+        return
     if a.signed:
         docs, revisions = (int(x) for x in a.small.split("x"))
         r = signed(docs, revisions, a.runs)

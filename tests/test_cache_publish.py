@@ -134,3 +134,41 @@ def test_kept_front_matter_comes_back_with_its_types() -> None:
     for unkept in ({1: "a number as key"}, {"\0d": "2026-01-01"}, {"s": {1, 2}}, {"b": b"bytes"}, {"t": ("a",)}):
         with pytest.raises(Unkept):
             encode(unkept)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_tampered_cache_builds_the_same_pages_as_no_cache(qms_repo: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QMS_NO_CACHE", raising=False)
+    commit(qms_repo, {"mkdocs.yml": SITE_YML}, "Site configuration", author=PEOPLE["quality-manager"],
+           date=tick(qms_repo))
+    build_manual(qms_repo)
+
+    def publish(site: str, *args: str) -> dict[str, bytes]:
+        result = CliRunner().invoke(cli, ["publish", *args, "--repo", str(qms_repo), "--site-dir", str(tmp_path / site)])
+        assert result.exit_code == 0, result.output
+        return site_files(tmp_path / site)
+
+    publish("warm")  # fills the cache
+    for name in ("documents", "state"):  # an insider edits the kept facts of the revision in force
+        kept = cache_dir(qms_repo) / name
+        kept.write_bytes(kept.read_bytes().replace(b"Clarified scope.", b"Nothing changed."))
+    tampered = publish("tampered")
+    assert any(b"Clarified scope." in page for page in tampered.values())
+    assert not any(b"Nothing changed." in page for page in tampered.values())
+    assert tampered == publish("fresh", "--no-cache")
+
+
+def test_a_serve_rebuild_keeps_the_front_matter_for_the_next_build(qms_repo: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    build_manual(qms_repo)
+    parsed: dict[str, object] = {}
+    select(qms_repo, TODAY, parsed)  # type: ignore[arg-type]  (`mkdocs serve`: documents kept in memory)
+    select(qms_repo, TODAY)  # the first warm build keeps only what it shows
+    select(qms_repo, TODAY, parsed)  # type: ignore[arg-type]  (a rebuild: nothing parsed, nothing lost)
+    loaded = yaml_loads(monkeypatch)
+    select(qms_repo, TODAY)
+    assert loaded == []

@@ -144,6 +144,7 @@ def _walk(session: Session, root: Path, head: str, config: Config, today: dt.dat
         front = ParsedFrontMatter(session.store, session.code) if session.store is not None else None
         if front is not None:
             history.parser = front.document  # front matter loaded by an earlier build: no YAML read again
+            front.keep(cache)
         judge = Judge(history, policies, session.lineages)
         history.preload(versions=_shown(history, judge))
         walker = _Walker(history, config, today, judge)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -107,6 +108,11 @@ class ParsedFrontMatter:
         except (Unkept, ValueError):
             pass
         return doc
+
+    def keep(self, blobs: Iterable[str]) -> None:
+        """The blobs a caller holds parsed already (`mkdocs serve`'s rebuilds) stay kept."""
+        known = self.known()
+        self.used.update((b, known[b]) for b in blobs if b in known and b not in self.used)
 
     def save(self) -> None:
         """Keep the blobs used by this run (a warm build that used what was kept writes nothing)."""
