@@ -78,6 +78,36 @@ def median(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
             max(s[2] for s in samples))
 
 
+SHOWN = """
+import datetime as dt, resource, sys, time
+from pathlib import Path
+from qms_docs.gitio.stream import stream_objects
+from qms_docs.model.frontmatter import parse
+from qms_docs.publishing.selection import select
+from qms_docs.records.history import log_commits
+root = Path(sys.argv[1])
+pub = select(root, dt.date(2026, 11, 22))
+shown = [(e.commit.sha, e.doc.path) for e in (*pub.documents, *pub.translations)]
+shown += [(s.commit, s.doc.path) for e in (*pub.documents, *pub.translations) for s in e.superseded]
+shown += [(u.commit, u.doc.path) for u in pub.upcoming]
+blobs = {}
+for c in log_commits(root, ["HEAD"], "controlled"):
+    for x in c.changes:
+        if not x.deleted:
+            blobs[(c.sha[:7], x.path)] = x.blob
+found = sorted({blobs[(sha[:7], path)] for sha, path in shown})
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + r.ru_utime + r.ru_stime
+start = cpu()
+read = [data for _, data in stream_objects(root, found)]
+mid = cpu()
+for data in read:
+    parse(data or b"", "x.md")
+print(len(found), mid - start, cpu() - start)
+"""
+
+
 def verify(repo: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "qms_docs", "verify", "--repo", str(repo), *args]
 
@@ -161,13 +191,99 @@ def signed(docs: int, revisions: int, runs: int) -> dict[str, Any]:
             "entries": int(count), "ed25519_cpu": float(seconds)}
 
 
+def shown_floor(repo: Path) -> tuple[int, float, float]:
+    """(blobs the site shows, CPU to read them, CPU to read and parse them), timed in one process."""
+    out = subprocess.run(python(SHOWN, repo), capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), float(out[1]), float(out[2])
+
+
+PUBLISH = """
+import resource, sys, time
+import qms_docs.publishing.selection as selection
+from qms_docs.cli import cli
+spent = []
+select = selection.select
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + r.ru_utime + r.ru_stime
+def timed(*a, **k):
+    start = cpu()
+    try:
+        return select(*a, **k)
+    finally:
+        spent.append(cpu() - start)
+selection.select = timed
+start = cpu()
+try:
+    cli.main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(sum(spent), cpu() - start)
+"""
+
+
+def publish(repo: Path, site: Path, *args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """`qms publish` in one process: (CPU of its selection, CPU of the whole command, children included)."""
+    out = subprocess.run([sys.executable, "-c", PUBLISH, "publish", "--repo", str(repo), "--site-dir", str(site), *args],
+                         capture_output=True, text=True, check=True, env=env).stdout.split()
+    return float(out[-2]), float(out[-1])
+
+
+def publisher(docs: int, revisions: int, runs: int) -> dict[str, Any]:
+    """The publisher's verification, warm: the selection against the floor of reading (and parsing) the blobs
+    it shows, and a warm `qms publish` against `qms publish --no-cache`, round-robin in the same run."""
+    work = copy(corpus(docs, revisions), f"publish-{docs}x{revisions}")
+    no_cache = {**os.environ, "QMS_NO_CACHE": "1"}
+    site = OUT / f"publish-{docs}x{revisions}-site"
+    run(python(SELECT, work))  # fill the cache
+    run(python(SELECT, work))  # (the first warm run prunes what the cold one kept)
+    samples: dict[str, list[tuple[float, float, int]]] = {"select_cold": [], "select_warm": []}
+    floors, builds = [], {"publish_cold": list[tuple[float, float]](), "publish_warm": list[tuple[float, float]]()}
+    for _ in range(runs):
+        floors.append(shown_floor(work))
+        samples["select_cold"].append(run(python(SELECT, work), no_cache))
+        samples["select_warm"].append(run(python(SELECT, work)))
+        builds["publish_cold"].append(publish(work, site, "--no-cache"))
+        builds["publish_warm"].append(publish(work, site))
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return {"corpus": f"{docs}x{revisions}", "load": os.getloadavg(), "shown_blobs": floors[0][0],
+            "floor_read": statistics.median(f[1] for f in floors), "floor_parse": statistics.median(f[2] for f in floors),
+            **{k: median(v) for k, v in samples.items()},
+            **{k: (statistics.median(b[0] for b in v), statistics.median(b[1] for b in v)) for k, v in builds.items()}}
+
+
+def publisher_report(r: dict[str, Any], runs: int) -> str:
+    rows: list[tuple[object, ...]] = [
+        ("floor: read the blobs the site shows", "", f"{r['floor_read']:.2f}", f"{r['shown_blobs']} blobs"),
+        ("floor: read and parse them", "", f"{r['floor_parse']:.2f}", "")]
+    for key, text in (("select_cold", "selection (own process), no cache"), ("select_warm", "selection (own process), warm")):
+        w = r[key]
+        rows.append((text, f"{w[0]:.2f}", f"{w[1]:.2f}", "Python start and imports included"))
+    for key, text in (("publish_cold", "`qms publish --no-cache`"), ("publish_warm", "`qms publish`, warm")):
+        selected, total = r[key]
+        rows.append((text, "", f"{total:.2f}", f"of which the selection {selected:.2f}"))
+    warm = r["publish_warm"][0]
+    rows += [("warm selection in the build over reading what it shows", "", f"{warm - r['floor_read']:+.2f}", ""),
+             ("warm selection in the build over reading and parsing it", "", f"{warm - r['floor_parse']:+.2f}", "")]
+    load = ", ".join(f"{x:.1f}" for x in r["load"])
+    return (f"{r['corpus']}, median of {runs} runs, load average {load}; CPU includes child processes\n\n"
+            + table(rows, ["what", "wall s", "CPU s", "note"]) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--small", default="1000x5")
     ap.add_argument("--large", default="5000x3")
     ap.add_argument("--signed", action="store_true", help="only the entry-signed comparison, on --small")
+    ap.add_argument("--publisher", action="store_true", help="only the publisher's warm build, on --small")
     a = ap.parse_args()
+    if a.publisher:
+        docs, revisions = (int(x) for x in a.small.split("x"))
+        r = publisher(docs, revisions, a.runs)
+        print(publisher_report(r, a.runs))
+        dump("bench_verify_cache_publisher", r)
+        return
     if a.signed:
         docs, revisions = (int(x) for x in a.small.split("x"))
         r = signed(docs, revisions, a.runs)

@@ -22,6 +22,7 @@ from qms_docs.gitio.log import Commit
 from qms_docs.gitio.snapshots import config_at
 from qms_docs.model.document import Approval, Document, Status
 from qms_docs.records.cache import Session
+from qms_docs.records.cache_documents import ParsedFrontMatter
 from qms_docs.records.configs import Policies
 from qms_docs.records.history import History, Version
 from qms_docs.records.proofs import prove
@@ -140,6 +141,10 @@ def _walk(session: Session, root: Path, head: str, config: Config, today: dt.dat
     what was verified is kept for the next build and the next `qms verify`."""
     with Policies(root) as policies, session.load(root, head, config.documents_dir, policies, full=True) as history:
         history.seed({blob: doc for blob, doc in cache.items() if doc is not None})
+        front = ParsedFrontMatter(session.store, session.code) if session.store is not None else None
+        if front is not None:
+            history.parser = front.document  # front matter loaded by an earlier build: no YAML read again
+            front.keep(cache)
         judge = Judge(history, policies, session.lineages)
         history.preload(versions=_shown(history, judge))
         walker = _Walker(history, config, today, judge)
@@ -149,6 +154,8 @@ def _walk(session: Session, root: Path, head: str, config: Config, today: dt.dat
                        walker.judge.allowed_signers)
         if session.store is not None:  # what was verified is kept (every lineage's verdicts, for `qms verify` too)
             session.save(policies, verify(history, {}, policies, head, session.lineages))
+        if front is not None:
+            front.save()
         cache.update(history.parsed_documents())
         return walker, unreadable_notes(history), proofs
 

@@ -116,6 +116,7 @@ class LineageCache:
         self.salt = f"{code}\n{documents_dir}\n".encode()
         self.known = known
         self.used: dict[str, str] = {}
+        self._decoded: dict[str, list[Verdict]] = {}  # key -> the verdicts read (a walk asks twice per lineage)
         self._keys: dict[int, tuple[Sequence[Version], int, str]] = {}  # id(versions) -> (versions, length, key)
 
     def key(self, versions: Sequence[Version], policies: Policies) -> str:
@@ -133,6 +134,9 @@ class LineageCache:
 
     def get(self, versions: Sequence[Version], policies: Policies) -> list[Verdict] | None:
         key = self.key(versions, policies)
+        decoded = self._decoded.get(key)
+        if decoded is not None and self.used.get(key) is not None:
+            return list(decoded)
         raw = self.used.get(key) or self.known.get(key)
         if raw is None:
             return None
@@ -144,9 +148,11 @@ class LineageCache:
                for v in verdicts):
             return None
         self.used[key] = raw
-        return verdicts
+        self._decoded[key] = verdicts
+        return list(verdicts)
 
     def put(self, versions: Sequence[Version], policies: Policies, verdicts: Iterable[Verdict]) -> None:
+        self._decoded.pop(self.key(versions, policies), None)
         self.used[self.key(versions, policies)] = json.dumps([_verdict_out(v) for v in verdicts],
                                                              separators=(",", ":"))
 

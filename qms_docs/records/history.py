@@ -85,6 +85,13 @@ class Known(Protocol):
     def position(self, sha: str) -> int: ...
 
 
+Parser = Callable[[str, bytes, str], Document]
+
+
+def _parse(blob: str, data: bytes, path: str) -> Document:
+    return parse(data, path)
+
+
 class History:
     """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`.
 
@@ -96,6 +103,7 @@ class History:
         self.commits = tuple(commits)
         self._reader = runner.BlobReader(root)
         self._parsed: dict[str, Document | DocumentError] = {}
+        self.parser: Parser = _parse  # (blob id, content, path) -> Document; raises DocumentError
         self.lineages: dict[str, list[Version]] = {}
         self._prefix = documents_dir.rstrip("/") + "/"
         self.known = known
@@ -206,7 +214,7 @@ class History:
             try:
                 if data is None:
                     raise DocumentError("the file's content is missing from the repository", path)
-                self._parsed[blob] = parse(data, path)
+                self._parsed[blob] = self.parser(blob, data, path)
             except DocumentError as e:
                 self._parsed[blob] = e
         return self._parsed[blob]
@@ -226,7 +234,7 @@ class History:
             try:
                 if data is None:
                     raise DocumentError("the file's content is missing from the repository", paths[oid])
-                self._parsed[oid] = parse(data, paths[oid])
+                self._parsed[oid] = self.parser(oid, data, paths[oid])
             except DocumentError as e:
                 self._parsed[oid] = e
             if progress is not None and (n % 250 == 0 or n == len(paths)):
