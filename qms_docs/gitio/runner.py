@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from qms_docs.errors import GitError, UsageError
 
@@ -155,6 +156,21 @@ class BlobReader:
     def read_many(self, specs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         for spec in specs:
             yield spec, self.read(spec)
+
+
+class ReadsBlobs:
+    """Owns one BlobReader (`self._reader`): a context manager that closes it (History, Policies)."""
+
+    _reader: BlobReader
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 def read_blobs(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:

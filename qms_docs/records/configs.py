@@ -12,7 +12,6 @@ from collections import ChainMap
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from qms_docs.config import CONFIG_FILE, Config, parse_config
 from qms_docs.errors import ConfigError
@@ -32,7 +31,7 @@ class TrustState:
     new: tuple[str, ...] = ()  # the commits this `trust` followed (after the known state), parents first
 
 
-class Policies:
+class Policies(runner.ReadsBlobs):
     """Use as a context manager; results are cached per commit and parsed once per distinct file."""
 
     def __init__(self, root: Path):
@@ -45,14 +44,6 @@ class Policies:
         self.untrusted: list[Commit] = []  # commits whose change of qms.yml did not take force
         self._state: TrustState | None = None
 
-    def __enter__(self) -> Policies:
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._reader.close()
 
     def at(self, commit: Commit) -> Config | str:
         """The Config in force at `commit`, or a message saying why there is none."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Protocol
 
 from qms_docs.config import CONFIG_FILE
@@ -92,7 +91,7 @@ def _parse(blob: str, data: bytes, path: str) -> Document:
     return parse(data, path)
 
 
-class History:
+class History(runner.ReadsBlobs):
     """Use as a context manager: `with History.load(root, ["HEAD"], "controlled") as h:`.
 
     With `known`, `commits` are only those after the known head, and `lineages` holds only the lineages
@@ -194,14 +193,6 @@ class History:
         gitlog.require_full_history(root)
         return cls(root, log_commits(root, revs, documents_dir), documents_dir)
 
-    def __enter__(self) -> History:
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._reader.close()
 
     def document(self, version: Version) -> Document | DocumentError | None:
         """The parsed document of a version; a DocumentError for an unreadable one; None if deleted."""
