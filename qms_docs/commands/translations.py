@@ -1,12 +1,6 @@
-"""`qms translations [--format table|json|csv]`: each document in force x each language: current, stale
-or missing, judged by `qms_docs.publishing.translations` (the same judgement as the sites per language).
-
-- current: the translation in force translates the source revision in force (same digest);
-- stale: it translates an older revision; `since` is the day the first newer source revision took effect;
-- missing: no revision of the translation is in force (a draft may be pending: `pending_revision`);
-- broken: its `translation_of` names no approved revision of the source, or not that revision's digest
-  (the history half of QMS072: a static check knows only the source's current revision).
-Sources with no revision in force, or withdrawn, have no rows."""
+"""`qms translations [--format table|json|csv]`: each document in force x each language: current, stale,
+missing or broken, as `qms_docs.publishing.translations` judges it (the judgement the sites per language
+use); this module only formats the rows."""
 
 from __future__ import annotations
 
