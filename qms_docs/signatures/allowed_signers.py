@@ -18,7 +18,7 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 KEY_TYPES = frozenset({"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"})
 # Types OpenSSH knows but entry signatures do not support: a line naming one is a problem, never a match.
@@ -34,7 +34,7 @@ class PublicKey:
     key_type: str
     blob: bytes
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """`SHA256:` + unpadded base64 of the blob's SHA-256, as `ssh-keygen -l` prints it."""
         return "SHA256:" + base64.b64encode(hashlib.sha256(self.blob).digest()).decode().rstrip("=")

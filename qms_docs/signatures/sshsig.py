@@ -14,6 +14,7 @@ import hashlib
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
@@ -24,6 +25,8 @@ BEGIN, END = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
 MAGIC = b"SSHSIG"
 MAX_ARMORED = 65536
 _HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
+_U32 = struct.Struct(">I")
+_TRUNCATED = "the signature is truncated (a length points past its end)"
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,18 @@ def parse_blob(blob: bytes) -> Signature:
     reader.end()
     if hash_algorithm not in _HASHES:
         raise MalformedSignature(f"hash algorithm {hash_algorithm!r} is not sha256 or sha512")
-    key_type = ascii_text(WireReader(key_blob).string(), "key type")
+    key = public_key(key_blob)
     inner = WireReader(sig_blob)
     sig_format, sig_bytes = ascii_text(inner.string(), "signature format"), inner.string()
     inner.end()
-    return Signature(PublicKey(key_type, key_blob), namespace, reserved, hash_algorithm, sig_format, sig_bytes)
+    return Signature(key, namespace, reserved, hash_algorithm, sig_format, sig_bytes)
+
+
+@lru_cache(maxsize=256)
+def public_key(blob: bytes) -> PublicKey:
+    """The key of a wire blob, one object per distinct key (a history has few signers and many signatures,
+    so its fingerprint and its verifying key are worked out once)."""
+    return PublicKey(ascii_text(WireReader(blob).string(), "key type"), blob)
 
 
 def check_signature(sig: Signature, message: bytes) -> str | None:
@@ -173,17 +183,26 @@ class WireReader:
 
     def take(self, size: int) -> bytes:
         if size > len(self.data) - self.pos:
-            raise MalformedSignature("the signature is truncated (a length points past its end)")
+            raise MalformedSignature(_TRUNCATED)
         chunk = self.data[self.pos:self.pos + size]
         self.pos += size
         return chunk
 
     def uint32(self) -> int:
-        (value,) = struct.unpack(">I", self.take(4))
+        (value,) = _U32.unpack(self.take(4))
         return int(value)
 
     def string(self) -> bytes:
-        return self.take(self.uint32())
+        """A length-prefixed string (one bounds check for the length, one for the data)."""
+        data, pos = self.data, self.pos
+        if len(data) - pos < 4:
+            raise MalformedSignature(_TRUNCATED)
+        (size,) = _U32.unpack_from(data, pos)
+        end = pos + 4 + size
+        if end > len(data):
+            raise MalformedSignature(_TRUNCATED)
+        self.pos = end
+        return data[pos + 4:end]
 
     def mpint(self) -> int:
         raw = self.string()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # JSON string text with non-ASCII kept, as canonical_json writes it
 from typing import Any
 
 from qms_docs.model.digest import canonical_json
@@ -26,10 +27,19 @@ class Statement:
     email: str
 
     def to_bytes(self) -> bytes:
-        """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time)."""
-        fields = {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
-                  "meaning": self.meaning, "at": self.at, "email": self.email}
-        return canonical_json(fields).encode("utf-8")
+        """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time): the
+        bytes `canonical_json` makes of the seven fields, written out directly (verify builds one per entry)."""
+        if type(self.revision) is not int or type(self.at) is not dt.datetime:  # noqa: E721 (exact types only)
+            return canonical_json(self.fields()).encode("utf-8")
+        text = (f'{{"at":{encode_basestring(self.at.isoformat())},"digest":{encode_basestring(self.digest)},'
+                f'"email":{encode_basestring(self.email)},"id":{encode_basestring(self.id)},'
+                f'"meaning":{encode_basestring(self.meaning)},"revision":{self.revision},'
+                f'"role":{encode_basestring(self.role)}}}')
+        return text.encode("utf-8")
+
+    def fields(self) -> dict[str, Any]:
+        return {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
+                "meaning": self.meaning, "at": self.at, "email": self.email}
 
 
 def statement_of(doc_id: str, entry: Mapping[str, Any]) -> Statement | None:
