@@ -68,6 +68,13 @@ class AllowedSigners:
     signers: tuple[AllowedSigner, ...]
     problems: tuple[LineProblem, ...] = ()
 
+    def __hash__(self) -> int:  # the verdict cache's key holds the file: hashed once, not once per entry
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.signers, self.problems))
+
     def refusal(self, key: PublicKey, principal: str, namespace: str, when: dt.datetime) -> str | None:
         """None when a line lets `key` sign as `principal` in `namespace` at `when`; else why not."""
         lines = [s for s in self.signers if s.key.blob == key.blob and not s.cert_authority]

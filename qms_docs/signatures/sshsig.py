@@ -12,9 +12,9 @@ import binascii
 import datetime as dt
 import hashlib
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
@@ -53,7 +53,8 @@ class Signature:
     def signed_data(self, message: bytes) -> bytes:
         """What the key signed: MAGIC + string(namespace, reserved, hash_alg, H(message))."""
         digest = _HASHES[self.hash_algorithm](message).digest()
-        return MAGIC + b"".join(_string(f) for f in (self.namespace, self.reserved, self.hash_algorithm.encode(), digest))
+        return b"".join((MAGIC, _string(self.namespace), _string(self.reserved), _string(self.hash_algorithm.encode()),
+                         _string(digest)))
 
     def to_armored(self) -> str:
         """The armoured text ssh-keygen writes (base64 wrapped at 70 columns)."""
@@ -146,17 +147,25 @@ def public_key(blob: bytes) -> PublicKey:
 
 def check_signature(sig: Signature, message: bytes) -> str | None:
     """None when the key's signature over the signed data holds; else why not."""
-    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-
-    from qms_docs.signatures.keys import verify_raw  # cryptography loads on the first signature, not on import
-
+    invalid, unreadable, verify_raw = _crypto()
     try:
         verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
-    except InvalidSignature:
+    except invalid:
         return "the signature does not match the statement (changed after signing, or signed by another key)"
-    except (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError) as e:
+    except unreadable as e:
         return str(e) or "the signature cannot be read"
     return None
+
+
+@cache
+def _crypto() -> tuple[type[Exception], tuple[type[Exception], ...], Callable[[PublicKey, str, bytes, bytes], None]]:
+    """(InvalidSignature, what makes a signature unreadable, keys.verify_raw): cryptography loads on the first
+    signature, not on import."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+    from qms_docs.signatures.keys import verify_raw
+
+    return InvalidSignature, (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError), verify_raw
 
 
 def require(condition: bool, reason: str) -> None:
@@ -165,7 +174,7 @@ def require(condition: bool, reason: str) -> None:
 
 
 def _string(value: bytes) -> bytes:
-    return struct.pack(">I", len(value)) + value
+    return _U32.pack(len(value)) + value
 
 
 def ascii_text(value: bytes, what: str) -> str:

@@ -45,12 +45,12 @@ class Statement:
 def statement_of(doc_id: str, entry: Mapping[str, Any]) -> Statement | None:
     """The statement an approval entry of document `doc_id` signs; None when a field is missing or of the wrong type."""
     approval = Approval(entry)
-    at, meaning = approval.at, approval.meaning
-    if (not doc_id.strip() or approval.revision is None or approval.digest is None or approval.role is None
-            or meaning is None or at is None or approval.email is None):
+    doc, revision, digest, role = doc_id.strip(), approval.revision, approval.digest, approval.role
+    meaning, at, email = approval.meaning, approval.at, approval.email
+    if (not doc or revision is None or digest is None or role is None or meaning is None or at is None
+            or email is None):
         return None
-    return Statement(id=doc_id.strip(), revision=approval.revision, digest=approval.digest, role=approval.role,
-                     meaning=meaning.value, at=at, email=approval.email)
+    return Statement(id=doc, revision=revision, digest=digest, role=role, meaning=meaning.value, at=at, email=email)
 
 
 def missing_fields(doc_id: str, entry: Mapping[str, Any]) -> tuple[str, ...]:
