@@ -126,6 +126,10 @@ def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
                    judged.warnings)
 
 
+def _has_entry_signature(doc: Document) -> bool:
+    return any("sig" in a.raw for a in doc.approvals)
+
+
 def claims_approval(doc: Document) -> bool:
     """Approved, or a withdrawal that carries a signature of its own content (an unsigned one is pending)."""
     if doc.status is Status.APPROVED:
@@ -157,13 +161,21 @@ class Judge:
             from qms_docs.signatures.in_force import signers_at
 
             specs = {}
-            for c in self.history.commits:
+            for c in self._entry_signed_commits():
                 config = self.policies.at(c)
                 if not isinstance(config, str):
                     specs[c.sha] = f"{self.policies.base(c)}:{config.signing.allowed_signers.removeprefix('./')}"
             self._allowed = signers_at(self.history.root, specs)
         found = self._allowed.get(commit.sha)
         return found if found is not None else signers_of(self.policies.allowed_signers(commit))
+
+    def _entry_signed_commits(self) -> list[Commit]:
+        """The commits (of those parsed) whose document carries an entry signature: every commit that adds one is
+        among them (any other commit's file is read on its own when asked for, in `allowed_signers`)."""
+        parsed = self.history.parsed_documents()
+        signed = {v.commit.sha for versions in self.history.lineages.values() for v in versions
+                  if v.blob in parsed and _has_entry_signature(parsed[v.blob])}
+        return [c for c in self.history.commits if c.sha in signed]
 
     def document(self, blob: str) -> Document | None:
         parsed = self.history.blob_document(blob)
