@@ -16,8 +16,10 @@ grant its own author a role and use it), or C's own for a root commit or where t
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -380,6 +382,21 @@ def lineage_result(key: str, versions: Sequence[Version], verdicts: Iterable[Ver
     return LineageResult(len(revisions), tuple(ids), tuple(failures.values()))
 
 
+@contextmanager
+def _history_frozen() -> Iterator[None]:
+    """The parsed history stays alive while its lineages are judged: the garbage collector leaves it out of its
+    passes meanwhile (gc.freeze), so that a full pass costs what judging allocates, not the whole history
+    (thousands of parsed documents; entry signatures allocate enough to trigger extra full passes)."""
+    if gc.get_freeze_count():  # a caller froze objects of its own: leave its choice alone
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str,
            cache: LineageCache | None = None, prior: Totals | None = None) -> Outcome:
     """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit.
@@ -391,9 +408,10 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
     judge_ = Judge(history, policies, cache)
     outcome = Outcome(head, commits=history.count, notes=unreadable_notes(history))
     totals = outcome.totals = prior if prior is not None else Totals()
-    for key, versions in history.lineages.items():
-        result = outcome.lineages[key] = lineage_result(key, versions, judge_.verdicts(versions), history.position)
-        totals.add(key, result)
+    with _history_frozen():
+        for key, versions in history.lineages.items():
+            result = outcome.lineages[key] = lineage_result(key, versions, judge_.verdicts(versions), history.position)
+            totals.add(key, result)
     failures = [Failure(history.position(c.sha), c.sha, CONFIG_FILE, None, CONFIG_FILE,
                         f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, "
                         f"who holds none of the config_approvers roles; the change is not in force", "QMS014")
