@@ -77,17 +77,28 @@ class AllowedSigners:
 
     def refusal(self, key: PublicKey, principal: str, namespace: str, when: dt.datetime) -> str | None:
         """None when a line lets `key` sign as `principal` in `namespace` at `when`; else why not."""
-        lines = [s for s in self.signers if s.key.blob == key.blob and not s.cert_authority]
-        if not lines:
+        lines = _listed(self, key.blob, principal)
+        if lines is None:
             return f"key {key.fingerprint} is not in the allowed-signers file"
-        lines = [s for s in lines if match_pattern_list(principal, s.principals)]
         if not lines:
             return f"key {key.fingerprint} is not listed for {principal} in the allowed-signers file"
         reasons = [_option_refusal(s, namespace, when) for s in lines]
         return None if None in reasons else reasons[0]
 
 
+@lru_cache(maxsize=4096)
+def _listed(signers: AllowedSigners, blob: bytes, principal: str) -> tuple[AllowedSigner, ...] | None:
+    """The lines that list the key for `principal`; None when no line lists the key at all (memoised: a history
+    has a few keys and signers, and thousands of signatures)."""
+    lines = [s for s in signers.signers if s.key.blob == blob and not s.cert_authority]
+    if not lines:
+        return None
+    return tuple(s for s in lines if match_pattern_list(principal, s.principals))
+
+
 def _option_refusal(signer: AllowedSigner, namespace: str, when: dt.datetime) -> str | None:
+    if signer.namespaces is None and signer.valid_after is None and signer.valid_before is None:
+        return None
     where = f"allowed-signers line {signer.line}"
     if signer.namespaces is not None and not match_pattern_list(namespace, signer.namespaces):
         return f"{where}: the key may not sign in namespace {namespace!r}"

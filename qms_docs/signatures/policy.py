@@ -224,12 +224,12 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     signers = s.signers if s is not None and s.signers is not None else facts.signers
     if signers is None:
         return None
-    from qms_docs.signatures.sshsig import Verdict, verify_entry
-
     items = _entry_items(a)
     try:
         verdict = _verify(doc.id or "", items, signers)
     except TypeError:  # an unhashable (hostile) field value: verified without the cache
+        from qms_docs.signatures.sshsig import verify_entry
+
         verdict = verify_entry(doc.id or "", dict(items), signers)
     if not verdict.valid:
         return verdict
@@ -238,6 +238,8 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
         latest = facts.now or dt.datetime.now(dt.UTC)
     at = a.at
     if at is not None and latest is not None and at > latest + CLOCK_SKEW:
+        from qms_docs.signatures.sshsig import Verdict
+
         what = f"commit {s.commit[:12]} that added it" if s is not None and s.commit else "now"
         return Verdict(False, fingerprint=verdict.fingerprint,
                        reason=f"it is dated {at:%Y-%m-%dT%H:%M:%SZ}, more than {_hours(CLOCK_SKEW)} later than "
