@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import OUT, commits, corpus, dump, table
+from common import OUT, commits, corpus, dump, load_note, table
 
 FLOOR = """
 import sys, time
@@ -182,13 +182,15 @@ def signed(docs: int, revisions: int, runs: int) -> dict[str, Any]:
         subprocess.run([sys.executable, str(Path(__file__).with_name("make_corpus.py")), str(path), "--docs", str(docs),
                         "--revisions", str(revisions), "--sign", str(OUT / "keys")], check=True)
     samples: dict[str, list[tuple[float, float, int]]] = {"unsigned": [], "signed": []}
+    ratios = []
     for _ in range(runs):
         samples["unsigned"].append(run(verify(plain, "--no-cache")))
         samples["signed"].append(run(verify(path, "--no-cache")))
+        ratios.append(samples["signed"][-1][1] / samples["unsigned"][-1][1])  # the pair ran side by side
     out = subprocess.run([sys.executable, "-c", ED25519, str(path)], capture_output=True, text=True, check=True).stdout
     count, seconds = out.split()
     return {"unsigned": median(samples["unsigned"]), "signed": median(samples["signed"]),
-            "entries": int(count), "ed25519_cpu": float(seconds)}
+            "pair_ratios": sorted(ratios), "entries": int(count), "ed25519_cpu": float(seconds), "load": load_note()}
 
 
 def shown_floor(repo: Path) -> tuple[int, float, float]:
@@ -288,6 +290,8 @@ def main() -> None:
         docs, revisions = (int(x) for x in a.small.split("x"))
         r = signed(docs, revisions, a.runs)
         u, s = r["unsigned"], r["signed"]
+        print(f"median of {a.runs} interleaved runs; {r['load']}; ratio of each side-by-side pair (CPU): "
+              + ", ".join(f"{x:.2f}x" for x in r["pair_ratios"]) + "\n")
         print(table([("unsigned", f"{u[0]:.2f}", f"{u[1]:.2f}", ""),
                      ("every entry signed", f"{s[0]:.2f}", f"{s[1]:.2f}",
                       f"{s[1] / u[1]:.2f}x (CPU); {r['entries']} distinct entries, bare ed25519 {r['ed25519_cpu']:.2f} s "

@@ -186,3 +186,11 @@ def test_reading_signatures_loads_cryptography_only_when_one_is_verified() -> No
             "qms_docs.signatures.statement, qms_docs.signatures.signer; print('cryptography' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("body", ["U1NIU0lH\u00e9", "U1NI=U0lH", "=U1NIU0lH", "U1NIU0l", "U1NI*U0lH"])
+def test_armour_that_is_not_strict_base64_is_named_as_such(body: str, keys: dict[str, Path]) -> None:
+    """Non-ASCII, padding before the end, missing padding, a character outside the alphabet: refused as base64."""
+    verdict = verify(STATEMENT, f"{BEGIN}\n{body}\n{END}\n", parse_allowed_signers(f"{JANE} {pub(keys['ed25519'])}"),
+                     JANE, AT)
+    assert not verdict.valid and verdict.reason == "the signature is not valid base64"

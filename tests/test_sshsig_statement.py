@@ -58,3 +58,17 @@ def test_missing_or_mistyped_fields_give_no_statement_and_are_named() -> None:
         assert statement_of("QP-003", broken) is None, name
         assert missing_fields("QP-003", broken) == (name,)
     assert statement_of("  ", entry) is None and missing_fields("", entry) == ("id",)
+
+
+def test_bytes_written_directly_are_canonical_json_for_hostile_text() -> None:
+    """to_bytes writes the JSON itself (verify builds one statement per entry): byte for byte what
+    canonical_json makes, for quotes, backslashes, control characters, line separators and non-ASCII."""
+    from qms_docs.model.digest import canonical_json
+
+    entry = dict(yaml.safe_load(ENTRY_YAML), email='o"brien\\x@acme.example', role="r\u2028\u00e9\x01\tx",
+                 digest="sha256:\u00ff\U0001f600", at=dt.datetime(2026, 2, 27, 14, 3, 0, 123456, tzinfo=dt.UTC))
+    statement = statement_of(' QP-"003\\ ', entry)
+    assert statement is not None
+    expected = canonical_json(statement.fields()).encode("utf-8")
+    assert statement.to_bytes() == expected
+    assert b'"role":"r\xe2\x80\xa8\xc3\xa9\\u0001\\tx"' in expected and b'"at":"2026-02-27T14:03:00.123456+00:00"' in expected

@@ -16,8 +16,10 @@ grant its own author a role and use it), or C's own for a root commit or where t
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -126,6 +128,10 @@ def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
                    judged.warnings)
 
 
+def _has_entry_signature(doc: Document) -> bool:
+    return any("sig" in a.raw for a in doc.approvals)
+
+
 def claims_approval(doc: Document) -> bool:
     """Approved, or a withdrawal that carries a signature of its own content (an unsigned one is pending)."""
     if doc.status is Status.APPROVED:
@@ -157,13 +163,21 @@ class Judge:
             from qms_docs.signatures.in_force import signers_at
 
             specs = {}
-            for c in self.history.commits:
+            for c in self._entry_signed_commits():
                 config = self.policies.at(c)
                 if not isinstance(config, str):
                     specs[c.sha] = f"{self.policies.base(c)}:{config.signing.allowed_signers.removeprefix('./')}"
             self._allowed = signers_at(self.history.root, specs)
         found = self._allowed.get(commit.sha)
         return found if found is not None else signers_of(self.policies.allowed_signers(commit))
+
+    def _entry_signed_commits(self) -> list[Commit]:
+        """The commits (of those parsed) whose document carries an entry signature: every commit that adds one is
+        among them (any other commit's file is read on its own when asked for, in `allowed_signers`)."""
+        parsed = self.history.parsed_documents()
+        signed = {v.commit.sha for versions in self.history.lineages.values() for v in versions
+                  if v.blob in parsed and _has_entry_signature(parsed[v.blob])}
+        return [c for c in self.history.commits if c.sha in signed]
 
     def document(self, blob: str) -> Document | None:
         parsed = self.history.blob_document(blob)
@@ -368,6 +382,21 @@ def lineage_result(key: str, versions: Sequence[Version], verdicts: Iterable[Ver
     return LineageResult(len(revisions), tuple(ids), tuple(failures.values()))
 
 
+@contextmanager
+def _history_frozen() -> Iterator[None]:
+    """The parsed history stays alive while its lineages are judged: the garbage collector leaves it out of its
+    passes meanwhile (gc.freeze), so that a full pass costs what judging allocates, not the whole history
+    (thousands of parsed documents; entry signatures allocate enough to trigger extra full passes)."""
+    if gc.get_freeze_count():  # a caller froze objects of its own: leave its choice alone
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def verify(history: History, revisions: Mapping[str, list[Revision]], policies: Policies, head: str,
            cache: LineageCache | None = None, prior: Totals | None = None) -> Outcome:
     """Judge every version that claims approval, in every lineage; one failure per problem, at its earliest commit.
@@ -379,9 +408,10 @@ def verify(history: History, revisions: Mapping[str, list[Revision]], policies: 
     judge_ = Judge(history, policies, cache)
     outcome = Outcome(head, commits=history.count, notes=unreadable_notes(history))
     totals = outcome.totals = prior if prior is not None else Totals()
-    for key, versions in history.lineages.items():
-        result = outcome.lineages[key] = lineage_result(key, versions, judge_.verdicts(versions), history.position)
-        totals.add(key, result)
+    with _history_frozen():
+        for key, versions in history.lineages.items():
+            result = outcome.lineages[key] = lineage_result(key, versions, judge_.verdicts(versions), history.position)
+            totals.add(key, result)
     failures = [Failure(history.position(c.sha), c.sha, CONFIG_FILE, None, CONFIG_FILE,
                         f"QMS014 {TITLES['QMS014']}: {CONFIG_FILE} changed by {c.author_name} <{c.author_email}>, "
                         f"who holds none of the config_approvers roles; the change is not in force", "QMS014")

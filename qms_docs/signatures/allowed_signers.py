@@ -18,7 +18,7 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 KEY_TYPES = frozenset({"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"})
 # Types OpenSSH knows but entry signatures do not support: a line naming one is a problem, never a match.
@@ -34,7 +34,7 @@ class PublicKey:
     key_type: str
     blob: bytes
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """`SHA256:` + unpadded base64 of the blob's SHA-256, as `ssh-keygen -l` prints it."""
         return "SHA256:" + base64.b64encode(hashlib.sha256(self.blob).digest()).decode().rstrip("=")
@@ -68,19 +68,37 @@ class AllowedSigners:
     signers: tuple[AllowedSigner, ...]
     problems: tuple[LineProblem, ...] = ()
 
+    def __hash__(self) -> int:  # the verdict cache's key holds the file: hashed once, not once per entry
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.signers, self.problems))
+
     def refusal(self, key: PublicKey, principal: str, namespace: str, when: dt.datetime) -> str | None:
         """None when a line lets `key` sign as `principal` in `namespace` at `when`; else why not."""
-        lines = [s for s in self.signers if s.key.blob == key.blob and not s.cert_authority]
-        if not lines:
+        lines = _listed(self, key.blob, principal)
+        if lines is None:
             return f"key {key.fingerprint} is not in the allowed-signers file"
-        lines = [s for s in lines if match_pattern_list(principal, s.principals)]
         if not lines:
             return f"key {key.fingerprint} is not listed for {principal} in the allowed-signers file"
         reasons = [_option_refusal(s, namespace, when) for s in lines]
         return None if None in reasons else reasons[0]
 
 
+@lru_cache(maxsize=4096)
+def _listed(signers: AllowedSigners, blob: bytes, principal: str) -> tuple[AllowedSigner, ...] | None:
+    """The lines that list the key for `principal`; None when no line lists the key at all (memoised: a history
+    has a few keys and signers, and thousands of signatures)."""
+    lines = [s for s in signers.signers if s.key.blob == blob and not s.cert_authority]
+    if not lines:
+        return None
+    return tuple(s for s in lines if match_pattern_list(principal, s.principals))
+
+
 def _option_refusal(signer: AllowedSigner, namespace: str, when: dt.datetime) -> str | None:
+    if signer.namespaces is None and signer.valid_after is None and signer.valid_before is None:
+        return None
     where = f"allowed-signers line {signer.line}"
     if signer.namespaces is not None and not match_pattern_list(namespace, signer.namespaces):
         return f"{where}: the key may not sign in namespace {namespace!r}"

@@ -224,20 +224,25 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     signers = s.signers if s is not None and s.signers is not None else facts.signers
     if signers is None:
         return None
-    from qms_docs.signatures.sshsig import Verdict, verify_entry
-
     items = _entry_items(a)
     try:
         verdict = _verify(doc.id or "", items, signers)
     except TypeError:  # an unhashable (hostile) field value: verified without the cache
+        from qms_docs.signatures.sshsig import verify_entry
+
         verdict = verify_entry(doc.id or "", dict(items), signers)
+    if not verdict.valid:
+        return verdict
     latest = s.added_at if s is not None and s.commit else None
     if latest is None and (s is None or not s.commit):
         latest = facts.now or dt.datetime.now(dt.UTC)
-    if verdict.valid and a.at is not None and latest is not None and a.at > latest + CLOCK_SKEW:
+    at = a.at
+    if at is not None and latest is not None and at > latest + CLOCK_SKEW:
+        from qms_docs.signatures.sshsig import Verdict
+
         what = f"commit {s.commit[:12]} that added it" if s is not None and s.commit else "now"
         return Verdict(False, fingerprint=verdict.fingerprint,
-                       reason=f"it is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, more than {_hours(CLOCK_SKEW)} later than "
+                       reason=f"it is dated {at:%Y-%m-%dT%H:%M:%SZ}, more than {_hours(CLOCK_SKEW)} later than "
                               f"{what} ({latest.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ})")
     return verdict
 

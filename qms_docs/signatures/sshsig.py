@@ -12,8 +12,9 @@ import binascii
 import datetime as dt
 import hashlib
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
@@ -24,6 +25,8 @@ BEGIN, END = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
 MAGIC = b"SSHSIG"
 MAX_ARMORED = 65536
 _HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
+_U32 = struct.Struct(">I")
+_TRUNCATED = "the signature is truncated (a length points past its end)"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ class Signature:
     def signed_data(self, message: bytes) -> bytes:
         """What the key signed: MAGIC + string(namespace, reserved, hash_alg, H(message))."""
         digest = _HASHES[self.hash_algorithm](message).digest()
-        return MAGIC + b"".join(_string(f) for f in (self.namespace, self.reserved, self.hash_algorithm.encode(), digest))
+        return b"".join((MAGIC, _string(self.namespace), _string(self.reserved), _string(self.hash_algorithm.encode()),
+                         _string(digest)))
 
     def to_armored(self) -> str:
         """The armoured text ssh-keygen writes (base64 wrapped at 70 columns)."""
@@ -108,7 +112,7 @@ def parse_armored(armored: str) -> Signature:
         raise MalformedSignature(f"the signature is not enclosed in {BEGIN} ... {END}")
     body = "".join(text[len(BEGIN):-len(END)].split())
     try:
-        blob = base64.b64decode(body, validate=True)
+        blob = binascii.a2b_base64(body, strict_mode=True)  # b64decode(validate=True) without its regex
     except (binascii.Error, ValueError):
         raise MalformedSignature("the signature is not valid base64") from None
     return parse_blob(blob)
@@ -127,26 +131,41 @@ def parse_blob(blob: bytes) -> Signature:
     reader.end()
     if hash_algorithm not in _HASHES:
         raise MalformedSignature(f"hash algorithm {hash_algorithm!r} is not sha256 or sha512")
-    key_type = ascii_text(WireReader(key_blob).string(), "key type")
+    key = public_key(key_blob)
     inner = WireReader(sig_blob)
     sig_format, sig_bytes = ascii_text(inner.string(), "signature format"), inner.string()
     inner.end()
-    return Signature(PublicKey(key_type, key_blob), namespace, reserved, hash_algorithm, sig_format, sig_bytes)
+    return Signature(key, namespace, reserved, hash_algorithm, sig_format, sig_bytes)
+
+
+@lru_cache(maxsize=256)
+def public_key(blob: bytes) -> PublicKey:
+    """The key of a wire blob, one object per distinct key (a history has few signers and many signatures,
+    so its fingerprint and its verifying key are worked out once)."""
+    return PublicKey(ascii_text(WireReader(blob).string(), "key type"), blob)
 
 
 def check_signature(sig: Signature, message: bytes) -> str | None:
     """None when the key's signature over the signed data holds; else why not."""
-    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-
-    from qms_docs.signatures.keys import verify_raw  # cryptography loads on the first signature, not on import
-
+    invalid, unreadable, verify_raw = _crypto()
     try:
         verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
-    except InvalidSignature:
+    except invalid:
         return "the signature does not match the statement (changed after signing, or signed by another key)"
-    except (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError) as e:
+    except unreadable as e:
         return str(e) or "the signature cannot be read"
     return None
+
+
+@cache
+def _crypto() -> tuple[type[Exception], tuple[type[Exception], ...], Callable[[PublicKey, str, bytes, bytes], None]]:
+    """(InvalidSignature, what makes a signature unreadable, keys.verify_raw): cryptography loads on the first
+    signature, not on import."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+    from qms_docs.signatures.keys import verify_raw
+
+    return InvalidSignature, (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError), verify_raw
 
 
 def require(condition: bool, reason: str) -> None:
@@ -155,7 +174,7 @@ def require(condition: bool, reason: str) -> None:
 
 
 def _string(value: bytes) -> bytes:
-    return struct.pack(">I", len(value)) + value
+    return _U32.pack(len(value)) + value
 
 
 def ascii_text(value: bytes, what: str) -> str:
@@ -173,17 +192,26 @@ class WireReader:
 
     def take(self, size: int) -> bytes:
         if size > len(self.data) - self.pos:
-            raise MalformedSignature("the signature is truncated (a length points past its end)")
+            raise MalformedSignature(_TRUNCATED)
         chunk = self.data[self.pos:self.pos + size]
         self.pos += size
         return chunk
 
     def uint32(self) -> int:
-        (value,) = struct.unpack(">I", self.take(4))
+        (value,) = _U32.unpack(self.take(4))
         return int(value)
 
     def string(self) -> bytes:
-        return self.take(self.uint32())
+        """A length-prefixed string (one bounds check for the length, one for the data)."""
+        data, pos = self.data, self.pos
+        if len(data) - pos < 4:
+            raise MalformedSignature(_TRUNCATED)
+        (size,) = _U32.unpack_from(data, pos)
+        end = pos + 4 + size
+        if end > len(data):
+            raise MalformedSignature(_TRUNCATED)
+        self.pos = end
+        return data[pos + 4:end]
 
     def mpint(self) -> int:
         raw = self.string()

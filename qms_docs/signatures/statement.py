@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # JSON string text with non-ASCII kept, as canonical_json writes it
 from typing import Any
 
 from qms_docs.model.digest import canonical_json
@@ -26,21 +27,30 @@ class Statement:
     email: str
 
     def to_bytes(self) -> bytes:
-        """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time)."""
-        fields = {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
-                  "meaning": self.meaning, "at": self.at, "email": self.email}
-        return canonical_json(fields).encode("utf-8")
+        """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time): the
+        bytes `canonical_json` makes of the seven fields, written out directly (verify builds one per entry)."""
+        if type(self.revision) is not int or type(self.at) is not dt.datetime:  # noqa: E721 (exact types only)
+            return canonical_json(self.fields()).encode("utf-8")
+        text = (f'{{"at":{encode_basestring(self.at.isoformat())},"digest":{encode_basestring(self.digest)},'
+                f'"email":{encode_basestring(self.email)},"id":{encode_basestring(self.id)},'
+                f'"meaning":{encode_basestring(self.meaning)},"revision":{self.revision},'
+                f'"role":{encode_basestring(self.role)}}}')
+        return text.encode("utf-8")
+
+    def fields(self) -> dict[str, Any]:
+        return {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
+                "meaning": self.meaning, "at": self.at, "email": self.email}
 
 
 def statement_of(doc_id: str, entry: Mapping[str, Any]) -> Statement | None:
     """The statement an approval entry of document `doc_id` signs; None when a field is missing or of the wrong type."""
     approval = Approval(entry)
-    at, meaning = approval.at, approval.meaning
-    if (not doc_id.strip() or approval.revision is None or approval.digest is None or approval.role is None
-            or meaning is None or at is None or approval.email is None):
+    doc, revision, digest, role = doc_id.strip(), approval.revision, approval.digest, approval.role
+    meaning, at, email = approval.meaning, approval.at, approval.email
+    if (not doc or revision is None or digest is None or role is None or meaning is None or at is None
+            or email is None):
         return None
-    return Statement(id=doc_id.strip(), revision=approval.revision, digest=approval.digest, role=approval.role,
-                     meaning=meaning.value, at=at, email=approval.email)
+    return Statement(id=doc, revision=revision, digest=digest, role=role, meaning=meaning.value, at=at, email=email)
 
 
 def missing_fields(doc_id: str, entry: Mapping[str, Any]) -> tuple[str, ...]:
