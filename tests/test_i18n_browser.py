@@ -29,6 +29,7 @@ def tab(i18n_url: str) -> Iterator[Any]:
 
 def test_the_switcher_keeps_the_page_across_languages(tab: Any, i18n_url: str) -> None:
     tab.goto(i18n_url + "nb/procedures/QP-001/")
+    tab.wait_for_load_state("networkidle")  # Material has fetched the sitemaps: its own switcher handler is armed
     assert tab.evaluate("document.documentElement.lang") == "nb"
     assert "Publisert fra commit" in tab.locator(".qms-control").inner_text()
     tab.locator(".md-header__option .md-select").hover()
@@ -36,6 +37,7 @@ def test_the_switcher_keeps_the_page_across_languages(tab: Any, i18n_url: str) -
     tab.wait_for_url(re.compile(r".*/tr/procedures/QP-001/$"))
     assert tab.evaluate("document.documentElement.lang") == "tr"
     assert "Yayımlandığı commit" in tab.locator(".qms-control").inner_text()
+    tab.wait_for_load_state("networkidle")
     tab.locator(".md-header__option .md-select").hover()
     tab.locator("a.md-select__link[hreflang=en]").click()
     tab.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/procedures/QP-001/$"))
