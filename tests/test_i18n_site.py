@@ -179,6 +179,10 @@ def test_a_translation_signed_as_another_type_is_not_shown(tmp_path: Path) -> No
     nb = localize(select(repo, TODAY), "nb")
     assert nb.site is not None and nb.site.shown["QP-003"].state == "missing"
     assert "NB-FORM-TYPED" not in nb.by_id()["QP-003"].doc.body
+    # `qms translations` judges from the site's own selection: the same state, the file at HEAD as pending
+    listed = CliRunner().invoke(cli, ["translations", "--format", "json", "--repo", str(repo)])
+    rows = {(r["id"], r["language"]): r for r in json.loads(listed.output)["documents"]}
+    assert (rows["QP-003", "nb"]["state"], rows["QP-003", "nb"]["path"]) == ("missing", nb_path("QP-003"))
 
 
 def test_without_languages_in_qms_yml_there_is_one_site_and_no_switcher(tmp_path: Path) -> None:

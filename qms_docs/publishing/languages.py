@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from qms_docs.publishing.selection import Entry, Publication
-from qms_docs.publishing.translations import BROKEN, CURRENT, MISSING, STALE, Forced, Row, judge
+from qms_docs.publishing.translations import BROKEN, CURRENT, MISSING, STALE, Row, forced, judge, shown_translations
 
 SOURCE = "source"  # the state of every page of the default language's site
 SAFE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language tag that is also a safe folder name
@@ -60,9 +60,7 @@ def localize(pub: Publication, language: str) -> Publication:
     """The publication as the site of `language` shows it (the default language: the sources, with the
     translation states for the master list)."""
     default = pub.config.languages.default
-    types = {x.id: x.doc.type for x in pub.documents}
-    translations = {(t.id, t.doc.language or ""): t for t in pub.translations
-                    if t.doc.type == types.get(t.id)}  # signed as its source's type requires, or not at all
+    translations = shown_translations(pub)
     others = site_languages(pub)
     rows = {(x.id, lang): _judge(x, translations.get((x.id, lang)), lang) for x in pub.documents for lang in others}
     states = {x.id: tuple((lang, rows[x.id, lang].state) for lang in others) for x in pub.documents}
@@ -93,13 +91,8 @@ def broken(pub: Publication) -> list[str]:
 
 
 def _judge(source: Entry, translation: Entry | None, language: str) -> Row:
-    return judge(_forced(source), _forced(translation) if translation else None,
+    return judge(forced(source), forced(translation) if translation else None,
                  translation.doc if translation else None, language)
-
-
-def _forced(entry: Entry) -> Forced:
-    effective = {r.revision: r.effective_date for r in entry.history if r.effective_date is not None}
-    return Forced(entry.doc, dict(entry.approved), effective, entry.doc)
 
 
 __all__ = ["BROKEN", "CURRENT", "MISSING", "SOURCE", "STALE", "Localization", "Shown", "broken", "localize",

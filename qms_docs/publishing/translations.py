@@ -12,21 +12,14 @@ Sources with no revision in force, or withdrawn, have no rows."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qms_docs.config import Config, load_config
-from qms_docs.gitio import runner
-from qms_docs.gitio.snapshots import config_at
-from qms_docs.model.document import Document, Status
-from qms_docs.publishing.selection import in_force
-from qms_docs.records.configs import Policies
-from qms_docs.records.history import History
-from qms_docs.records.verify import Judge
+from qms_docs.gitio.snapshots import from_commit
+from qms_docs.model.document import Document
+from qms_docs.publishing.selection import Entry, Publication, select
 
 CURRENT, STALE, MISSING, BROKEN = "current", "stale", "missing", "broken"
-
 
 
 @dataclass(frozen=True)
@@ -36,7 +29,6 @@ class Forced:
     doc: Document  # the revision in force (None-free: documents with none are not kept)
     approved: dict[int, str]  # every revision that counted -> its digest
     effective: dict[int, dt.date]  # every revision that was in force -> its effective date
-    latest: Document  # the current state at HEAD
 
 
 @dataclass(frozen=True)
@@ -52,46 +44,35 @@ class Row:
     path: str | None
 
 
-def documents(root: Path, today: dt.date) -> tuple[Config, dict[str, Forced], dict[str, Document]]:
-    """(qms.yml at HEAD, documents in force by key, latest state of every document by key)."""
-    head = runner.resolve(root, "HEAD")
-    if head is None:
-        return load_config(root), {}, {}
-    config = config_at(root, head)
-    forced: dict[str, Forced] = {}
-    latest: dict[str, Document] = {}
-    with History.load(root, [head], config.documents_dir) as history, Policies(root) as policies:
-        policies.trust(root, head, history.commits)
-        history.preload()
-        judge = Judge(history, policies)
-        for key, versions in history.lineages.items():
-            now = history.latest(key) if versions and versions[-1].blob is not None else None
-            if now is None or not now.id:
-                continue
-            latest[now.key] = now
-            judged = [j for j in judge.lineage(versions) if j.doc.key == now.key]
-            effective = in_force(judged, today)
-            if effective:
-                forced[now.key] = Forced(effective[0].doc, {j.doc.revision: j.doc.digest for j in judged
-                                                            if j.counts and j.doc.revision is not None},
-                                         {j.doc.revision: j.doc.effective_date for j in effective
-                                          if j.doc.revision is not None and j.doc.effective_date is not None},
-                                         now)
-    return config, forced, latest
-
-
 def rows(root: Path, today: dt.date) -> list[Row]:
-    """One row per source document in force and language of `languages.available`, sorted by id."""
-    config, forced, latest = documents(root, today)
-    return sorted(judge_all(config, forced, latest), key=lambda r: (r.id, r.language))
+    """One row per source document in force and language of `languages.available`, sorted by id: from the
+    site's own selection (one verified pass over history, served by the verification cache when it has the
+    verdicts), and each translation file's state at HEAD for its pending revision and path."""
+    pub = select(root, today)
+    if pub.head is None:
+        return []
+    latest = from_commit(pub.root, pub.head, pub.config).by_key()
+    chosen = shown_translations(pub)
+    return sorted((judge(forced(x), _forced_or_none(chosen.get((x.id, lang))), latest.get(f"{x.doc.key}@{lang}"), lang)
+                   for x in pub.documents for lang in pub.config.languages.available),
+                  key=lambda r: (r.id, r.language))
 
 
-def judge_all(config: Config, forced: dict[str, Forced], latest: dict[str, Document]) -> Iterator[Row]:
-    for key, source in forced.items():
-        if source.doc.is_translation or source.doc.status is not Status.APPROVED:
-            continue
-        for language in config.languages.available:
-            yield judge(source, forced.get(f"{key}@{language}"), latest.get(f"{key}@{language}"), language)
+def shown_translations(pub: Publication) -> dict[tuple[str, str], Entry]:
+    """The translations in force by (id, language), each signed as its source's type requires: a translation
+    whose type differs from its source's is never shown (nor counted)."""
+    types = {x.id: x.doc.type for x in pub.documents}
+    return {(t.id, t.doc.language or ""): t for t in pub.translations if t.doc.type == types.get(t.id)}
+
+
+def forced(entry: Entry) -> Forced:
+    """A published entry as the judgement sees it: every revision that counts, every one that was in force."""
+    effective = {r.revision: r.effective_date for r in entry.history if r.effective_date is not None}
+    return Forced(entry.doc, dict(entry.approved), effective)
+
+
+def _forced_or_none(entry: Entry | None) -> Forced | None:
+    return forced(entry) if entry is not None else None
 
 
 def judge(source: Forced, translation: Forced | None, now: Document | None, language: str) -> Row:
