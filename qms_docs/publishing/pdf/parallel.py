@@ -1,0 +1,166 @@
+"""The manual laid out in parts at once, one process per part, then made one PDF.
+
+WeasyPrint lays out on one core, and its layout and drawing are ~80 % of `qms pdf --manual`. The
+documents are split into consecutive parts of about the same size (`compose.split_manual`); a forked
+process lays out each part while this one lays out the front (cover, contents, master list). What
+a page says stays what the whole manual laid out in one piece says, because:
+
+- a part's page count does not depend on its page numbers: they are printed in the page's margin
+  boxes, which WeasyPrint lays out after the part's pages (`layout_document`). Each part stops there
+  and reports its page count and the page of each anchor; once every part has reported, the offset
+  and the manual's total are known and the margin boxes print "page x of y" with x counted from the
+  manual's first page and y its total, as the manual laid out whole does;
+- the contents print the pages the parts reported (the front is laid out again with them; its page
+  count must not change, the numbers are no wider than the placeholders it was first laid out with);
+- a link to an anchor in another part is written as a `qms-anchor:` URI (`compose.ELSEWHERE`) and made
+  a link to the named destination when the parts are joined (`merge`), as WeasyPrint writes a link
+  inside one PDF.
+Whatever goes wrong in a part (a process that dies, a front whose page count changed, an anchor the
+contents list that no part holds) makes the caller lay out the manual whole: never a wrong page."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+from collections.abc import Mapping, Sequence
+from typing import Any, BinaryIO
+from urllib.parse import unquote
+
+from qms_docs.publishing.pdf import render
+from qms_docs.publishing.pdf.compose import ELSEWHERE, Split
+from qms_docs.publishing.pdf.numbering import LaidOut, Numbering
+
+PARTS = 2  # the machine this was measured on has two cores; more parts lay out more fronts' worth of nothing
+
+
+class Unsound(Exception):
+    """The parts cannot be joined into the manual laid out whole: lay it out whole."""
+
+
+def available() -> bool:
+    """Forked processes (POSIX) and a second core."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
+    """The manual, its parts laid out in parallel; Unsound when they cannot make the manual laid out whole."""
+    render.prepare()  # once, not in each process
+    workers = [_Worker.start(part, css, images) for part in split.parts]
+    try:
+        draft = render.paginate(split.front(None), css, images)
+        laid = [w.laid_out() for w in workers]
+        offsets = [draft.pages + sum(p.pages for p in laid[:n]) for n in range(len(laid))]
+        total = offsets[-1] + laid[-1].pages
+        for worker, offset in zip(workers, offsets, strict=True):
+            worker.send(Numbering(offset, total))
+        numbers = dict(draft.anchors)
+        for offset, part in zip(offsets, laid, strict=True):
+            numbers.update({name: offset + page for name, page in part.anchors.items() if name not in numbers})
+        if not split.contents <= numbers.keys():
+            raise Unsound(f"no part holds {sorted(split.contents - numbers.keys())}")
+        front = render.render(split.front(numbers), css, images, None, numbering=lambda _: Numbering(0, total))
+        if front.pages != draft.pages:
+            raise Unsound("the contents took another page once numbered")
+        parts = [w.result() for w in workers]
+    finally:
+        for worker in workers:
+            worker.stop()
+    refused = tuple(dict.fromkeys(m for r in (front, *parts) for m in r.refused))
+    return render.Rendered(merge([front.data, *(p.data for p in parts)], manifest), total, refused)
+
+
+def merge(pieces: Sequence[bytes], manifest: bytes) -> bytes:
+    """One PDF of `pieces` (the first gives the catalog: title, language), its links `ELSEWHERE` made
+    links to the named destinations, `manifest` attached."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pieces[0])))
+    for piece in pieces[1:]:
+        writer.append(PdfReader(io.BytesIO(piece)))
+    for page in writer.pages:
+        for ref in page.get("/Annots") or ():
+            annot = ref.get_object()
+            action = annot.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if isinstance(uri, str) and uri.startswith(ELSEWHERE):
+                del annot["/A"]
+                annot[NameObject("/Dest")] = TextStringObject(unquote(uri[len(ELSEWHERE):]))
+    writer.add_attachment(render.MANIFEST_NAME, manifest)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class _Worker:
+    """A forked process that lays out one part: it reports a LaidOut, is sent a Numbering, and
+    answers with the part's Rendered (or the error that stopped it)."""
+
+    def __init__(self, pid: int, up: BinaryIO, down: BinaryIO):
+        self.pid, self.up, self.down = pid, up, down
+
+    @classmethod
+    def start(cls, html: str, css: str, images: Mapping[str, bytes]) -> _Worker:
+        up_r, up_w = os.pipe()
+        down_r, down_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the part's process: it never returns
+            os.close(up_r)
+            os.close(down_w)
+            _lay_out_part(html, css, images, os.fdopen(up_w, "wb"), os.fdopen(down_r, "rb"))
+        os.close(up_w)
+        os.close(down_r)
+        return cls(pid, os.fdopen(up_r, "rb"), os.fdopen(down_w, "wb"))
+
+    def laid_out(self) -> LaidOut:
+        laid: LaidOut = self._receive(LaidOut)
+        return laid
+
+    def send(self, numbering: Numbering) -> None:
+        pickle.dump(numbering, self.down)
+        self.down.flush()
+
+    def result(self) -> render.Rendered:
+        rendered: render.Rendered = self._receive(render.Rendered)
+        return rendered
+
+    def _receive(self, kind: type) -> Any:
+        try:
+            message = pickle.load(self.up)  # noqa: S301 (our own forked process)
+        except (EOFError, pickle.UnpicklingError) as e:
+            raise Unsound(f"a part's process ended early ({e})") from e
+        if not isinstance(message, kind):
+            raise Unsound(f"a part's process failed: {message}")
+        return message
+
+    def stop(self) -> None:
+        for stream in (self.up, self.down):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def _lay_out_part(html: str, css: str, images: Mapping[str, bytes], up: BinaryIO, down: BinaryIO) -> None:
+    code = 1
+    try:
+        def number(laid: LaidOut) -> Numbering:
+            pickle.dump(laid, up)
+            up.flush()
+            return pickle.load(down)  # type: ignore[no-any-return]  # noqa: S301 (our parent)
+
+        result: object = render.render(html, css, images, None, numbering=number)
+        code = 0
+    except BaseException as e:  # noqa: BLE001 (reported to the parent, which lays out the manual whole)
+        result = f"{type(e).__name__}: {e}"
+    try:
+        pickle.dump(result, up)
+        up.flush()
+    finally:
+        os._exit(code)
