@@ -23,6 +23,8 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import signal
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO
 from urllib.parse import unquote
@@ -39,8 +41,9 @@ class Unsound(Exception):
 
 
 def available() -> bool:
-    """Forked processes (POSIX) and a second core."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    """A second core, and Linux: a process forked there after Pango and fontconfig are loaded works
+    (macOS does not support forking a process that has loaded its system frameworks)."""
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
 
 
 def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
@@ -48,24 +51,34 @@ def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest:
     render.prepare()  # once, not in each process
     workers = [_Worker.start(part, css, images) for part in split.parts]
     try:
-        draft = render.paginate(split.front(None), css, images)
-        laid = [w.laid_out() for w in workers]
-        offsets = [draft.pages + sum(p.pages for p in laid[:n]) for n in range(len(laid))]
-        total = offsets[-1] + laid[-1].pages
-        for worker, offset in zip(workers, offsets, strict=True):
-            worker.send(Numbering(offset, total))
-        numbers = dict(draft.anchors)
-        for offset, part in zip(offsets, laid, strict=True):
-            numbers.update({name: offset + page for name, page in part.anchors.items() if name not in numbers})
-        if not split.contents <= numbers.keys():
-            raise Unsound(f"no part holds {sorted(split.contents - numbers.keys())}")
-        front = render.render(split.front(numbers), css, images, None, numbering=lambda _: Numbering(0, total))
-        if front.pages != draft.pages:
-            raise Unsound("the contents took another page once numbered")
-        parts = [w.result() for w in workers]
+        return _join(workers, split, css, images, manifest)
+    except Unsound:
+        raise
+    except Exception as e:  # noqa: BLE001 (laid out whole, the manual shows the error if it is the manual's)
+        raise Unsound(f"{type(e).__name__}: {e}") from e
     finally:
         for worker in workers:
             worker.stop()
+
+
+def _join(workers: Sequence[_Worker], split: Split, css: str, images: Mapping[str, bytes],
+          manifest: bytes) -> render.Rendered:
+    """The front laid out while the parts are, the parts numbered, the pieces joined."""
+    draft = render.paginate(split.front(None), css, images)
+    laid = [w.laid_out() for w in workers]
+    offsets = [draft.pages + sum(p.pages for p in laid[:n]) for n in range(len(laid))]
+    total = offsets[-1] + laid[-1].pages
+    for worker, offset in zip(workers, offsets, strict=True):
+        worker.send(Numbering(offset, total))
+    numbers = dict(draft.anchors)
+    for offset, part in zip(offsets, laid, strict=True):
+        numbers.update({name: offset + page for name, page in part.anchors.items() if name not in numbers})
+    if not split.contents <= numbers.keys():
+        raise Unsound(f"no part holds {sorted(split.contents - numbers.keys())}")
+    front = render.render(split.front(numbers), css, images, None, numbering=lambda _: Numbering(0, total))
+    if front.pages != draft.pages:
+        raise Unsound("the contents took another page once numbered")
+    parts = [w.result() for w in workers]
     refused = tuple(dict.fromkeys(m for r in (front, *parts) for m in r.refused))
     return render.Rendered(merge([front.data, *(p.data for p in parts)], manifest), total, refused)
 
@@ -141,7 +154,7 @@ class _Worker:
             except OSError:
                 pass
         try:
-            os.kill(self.pid, 9)
+            os.kill(self.pid, signal.SIGKILL)  # a part's process that is done has ended already
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
