@@ -4,6 +4,7 @@ the one the manual laid out whole gives, page for page, link for link; anything 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,18 @@ def test_the_manual_laid_out_in_parts_reads_as_the_manual_laid_out_whole(
     assert not any(compose.ELSEWHERE in link for page in parts["links"] for link in page)
     if repo == "example":
         assert pages > 40 and len(inside) > 100
+    # each piece embeds its own subsets of the fonts: the subsets do not share a name (ISO 32000 9.6.4)
+    subsets = font_subsets(tmp_path / "parts.pdf")
+    assert len(subsets) > len(font_subsets(tmp_path / "whole.pdf")) and len(set(subsets.values())) == len(subsets)
+
+
+def font_subsets(pdf: Path) -> dict[int, str]:
+    """The name of each font dictionary the pages use, by object number."""
+    found = {}
+    for page in pypdf.PdfReader(str(pdf)).pages:
+        for ref in page["/Resources"].get_object().get("/Font", {}).values():
+            found[ref.idnum] = str(ref.get_object()["/BaseFont"])
+    return found
 
 
 def test_a_part_that_fails_leaves_the_manual_laid_out_whole(site: Path, tmp_path: Path,
@@ -127,3 +140,15 @@ def test_links_to_anchors_another_part_holds_point_elsewhere() -> None:
     html = '<a href="#doc-A">here</a><p id="doc-A"></p><a href="#doc-B">there</a><a href="https://x.example">web</a>'
     assert compose._elsewhere(html) == (f'<a href="#doc-A">here</a><p id="doc-A"></p><a href="{compose.ELSEWHERE}doc-B">'
                                         'there</a><a href="https://x.example">web</a>')
+
+
+def test_no_part_is_forked_while_another_thread_runs() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not parallel.available()
+    finally:
+        release.set()
+        other.join()
+    assert parallel.available()

@@ -13,24 +13,23 @@ a page says stays what the whole manual laid out in one piece says, because:
 - the contents print the pages the parts reported (the front is laid out again with them; its page
   count must not change, the numbers are no wider than the placeholders it was first laid out with);
 - a link to an anchor in another part is written as a `qms-anchor:` URI (`compose.ELSEWHERE`) and made
-  a link to the named destination when the parts are joined (`merge`), as WeasyPrint writes a link
+  a link to the named destination when the parts are joined (`join`), as WeasyPrint writes a link
   inside one PDF.
 Whatever goes wrong in a part (a process that dies, a front whose page count changed, an anchor the
 contents list that no part holds) makes the caller lay out the manual whole: never a wrong page."""
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO
-from urllib.parse import unquote
 
-from qms_docs.publishing.pdf import render
-from qms_docs.publishing.pdf.compose import ELSEWHERE, Split
+from qms_docs.publishing.pdf import join, render
+from qms_docs.publishing.pdf.compose import Split
 from qms_docs.publishing.pdf.numbering import LaidOut, Numbering
 
 PARTS = 2  # the machine this was measured on has two cores; more parts lay out more fronts' worth of nothing
@@ -41,9 +40,10 @@ class Unsound(Exception):
 
 
 def available() -> bool:
-    """A second core, and Linux: a process forked there after Pango and fontconfig are loaded works
-    (macOS does not support forking a process that has loaded its system frameworks)."""
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
+    """A second core, Linux (a process forked there after Pango and fontconfig are loaded works; macOS
+    does not support forking a process that has loaded its system frameworks), and no other thread
+    (one holding a lock when the process forks would leave it held in the part's process for good)."""
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
 def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
@@ -80,30 +80,7 @@ def _join(workers: Sequence[_Worker], split: Split, css: str, images: Mapping[st
         raise Unsound("the contents took another page once numbered")
     parts = [w.result() for w in workers]
     refused = tuple(dict.fromkeys(m for r in (front, *parts) for m in r.refused))
-    return render.Rendered(merge([front.data, *(p.data for p in parts)], manifest), total, refused)
-
-
-def merge(pieces: Sequence[bytes], manifest: bytes) -> bytes:
-    """One PDF of `pieces` (the first gives the catalog: title, language), its links `ELSEWHERE` made
-    links to the named destinations, `manifest` attached."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pieces[0])))
-    for piece in pieces[1:]:
-        writer.append(PdfReader(io.BytesIO(piece)))
-    for page in writer.pages:
-        for ref in page.get("/Annots") or ():
-            annot = ref.get_object()
-            action = annot.get("/A")
-            uri = action.get_object().get("/URI") if action is not None else None
-            if isinstance(uri, str) and uri.startswith(ELSEWHERE):
-                del annot["/A"]
-                annot[NameObject("/Dest")] = TextStringObject(unquote(uri[len(ELSEWHERE):]))
-    writer.add_attachment(render.MANIFEST_NAME, manifest)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return render.Rendered(join.join([front.data, *(p.data for p in parts)], manifest), total, refused)
 
 
 class _Worker:
