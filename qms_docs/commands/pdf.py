@@ -4,7 +4,9 @@ The PDF shows what the site shows: `publishing.select()` on the day printed (`--
 today), rendered through the site's templates. A document with no revision in force on that day is
 refused (exit 1). A revision printed with `--as-of` that is not the one in force today carries a
 SUPERSEDED or NOT YET IN FORCE watermark. A controlled copy is recorded in the register before the
-PDF is written, so no controlled copy exists that the register does not list.
+PDF is written, so no controlled copy exists that the register does not list. The manual is laid
+out in two parts at once where the machine has the cores (`publishing.pdf.parallel`): the same PDF,
+in about half the wall time.
 
 `--lang L` prints what the site of language L shows (SPEC 8): per document its translation in force in
 L, else the source marked "not translated", with L's labels; a stale translation carries its notice."""
