@@ -65,6 +65,7 @@ def _join(workers: Sequence[_Worker], split: Split, css: str, images: Mapping[st
           manifest: bytes) -> render.Rendered:
     """The front laid out while the parts are, the parts numbered, the pieces joined."""
     draft = render.paginate(split.front(None), css, images)
+    join.prepare()  # this process waits for the parts next: the import is free now
     laid = [w.laid_out() for w in workers]
     offsets = [draft.pages + sum(p.pages for p in laid[:n]) for n in range(len(laid))]
     total = offsets[-1] + laid[-1].pages
