@@ -46,6 +46,13 @@ def available() -> bool:
     return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
+def spare_core() -> bool:
+    """Whether a core has mostly been free over the last minute (load average below the cores less
+    one half). Measured on two cores (bench/bench_pdf.py): idle, the parts halve the layout's wall
+    time; with one core left by other work, they cost ~10 % more CPU and wall than the whole."""
+    return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+
+
 def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
     """The manual, its parts laid out in parallel; Unsound when they cannot make the manual laid out whole."""
     render.prepare()  # once, not in each process
