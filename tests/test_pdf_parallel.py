@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,13 +98,23 @@ def font_subsets(pdf: Path) -> dict[int, str]:
 def test_a_part_that_fails_leaves_the_manual_laid_out_whole(site: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     whole = reading(print_manual(site, tmp_path / "whole.pdf", monkeypatch, in_parts=False))
+    forked, fork = [], os.fork
+
+    def spy() -> int:
+        pid = fork()
+        forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", spy)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
     monkeypatch.setattr(parallel, "_lay_out_part", lambda *args: os._exit(3))  # a process that dies
     code, stdout, stderr = qms(site, "pdf", "--manual", "--out", str(tmp_path / "fallback.pdf"))
     assert code == 0, stderr
     assert reading(tmp_path / "fallback.pdf")["text"] == whole["text"]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no process is left behind
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # no process is left behind: each was waited for
 
     def changed(*args: Any) -> None:  # WeasyPrint's layout is not what numbering.py hooks into
         raise TypeError("make_margin_boxes() takes 3 positional arguments but 4 were given")
@@ -119,7 +129,7 @@ def test_contents_that_grow_once_numbered_are_not_joined() -> None:
     css = "@page { size: A6; @bottom-right { content: counter(page) } }"
     part = '<h1 id="doc-A">A</h1>'
 
-    def front(numbers: dict[str, int] | None) -> str:  # one page with placeholders, two with numbers
+    def front(numbers: Mapping[str, int] | None) -> str:  # one page with placeholders, two with numbers
         return '<p id="qms-front">front</p>' + ("" if numbers is None else '<p style="break-before: page">more</p>')
 
     split = compose.Split(front, (part, part), frozenset({"doc-A"}))
