@@ -32,7 +32,7 @@ from qms_docs.publishing.pdf import join, render
 from qms_docs.publishing.pdf.compose import Split
 from qms_docs.publishing.pdf.numbering import LaidOut, Numbering
 
-PARTS = 2  # the machine this was measured on has two cores; more parts lay out more fronts' worth of nothing
+PARTS = 2  # measured on two cores; a part more than the cores would only add its fixed costs (fonts, joining)
 
 
 class Unsound(Exception):
@@ -48,8 +48,9 @@ def available() -> bool:
 
 def spare_core() -> bool:
     """Whether a core has mostly been free over the last minute (load average below the cores less
-    one half). Measured on two cores (bench/bench_pdf.py): idle, the parts halve the layout's wall
-    time; with one core left by other work, they cost ~10 % more CPU and wall than the whole."""
+    one half). Measured on two cores (bench/bench_pdf.py, example manual): each part's process takes
+    2.3-2.7 s CPU where the whole layout and drawing take 4.5-5 s, so with two free cores the wall time
+    of the layout halves; with one core left by other work the parts cost ~10 % more CPU and wall."""
     return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
 
 
