@@ -13,10 +13,9 @@ its defaults) in a fresh process on the very HTML and stylesheet that `qms pdf -
 what the layout engine costs without qms (no git, no selection, no Markdown) and without qms'
 savings (collector paused, lean user-agent stylesheet).
 
-The example is measured three ways, interleaved: as `qms pdf --manual` chooses (in parts when a core is
-mostly free), forced in parts (a forked process per part: publishing/pdf/parallel.py) and forced
-whole (one process). CPU is the command's with its processes' (user + sys). The corpora run as
-`qms pdf` chooses."""
+The example is measured both ways in interleaved pairs: as `qms pdf --manual` runs it (in parts, a
+forked process per part: publishing/pdf/parallel.py) and laid out whole in one process (what it does
+with one core). CPU is the command's with its processes' (user + sys)."""
 
 from __future__ import annotations
 
@@ -37,16 +36,13 @@ ROOT = HERE.parent
 TARGET_EXAMPLE = 5.0
 
 
-# `qms pdf` lays the manual out in parts when a core is mostly free (parallel.spare_core); these force a way
-FORCED = {way: ("import sys; from qms_docs.publishing.pdf import parallel\n"
-                f"parallel.spare_core = lambda: {way == 'parts'}\n"
-                "from qms_docs.__main__ import main; sys.argv[0] = 'qms'; raise SystemExit(main())\n")
-          for way in ("parts", "whole")}
+WHOLE = ("import sys; from qms_docs.publishing.pdf import parallel; parallel.available = lambda: False\n"
+         "from qms_docs.__main__ import main; sys.argv[0] = 'qms'; raise SystemExit(main())\n")
 
 
-def run_pdf(repo: Path, out: Path, way: str | None = None) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, pages, documents) of one `qms pdf --manual` (`way`: "parts" or "whole" forced)."""
-    command = ["-c", FORCED[way]] if way else ["-m", "qms_docs"]
+def run_pdf(repo: Path, out: Path, whole: bool = False) -> tuple[float, float, int, int]:
+    """(wall s, CPU s, pages, documents) of one `qms pdf --manual` (`whole`: laid out in one process)."""
+    command = ["-c", WHOLE] if whole else ["-m", "qms_docs"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, *command, "pdf", "--manual", "--out", str(out), "--repo", str(repo)],
@@ -70,15 +66,15 @@ def measure(repo: Path, runs: int, warm_up: bool) -> dict[str, float]:
         return summary([run_pdf(repo, out) for _ in range(runs)])
 
 
-def measure_ways(repo: Path, runs: int) -> dict[str, dict[str, float]]:
-    """As `qms pdf` chooses, in parts, whole: interleaved after one warm-up of each, so all see the same load."""
-    ways = (None, "parts", "whole")
+def measure_both(repo: Path, runs: int) -> dict[str, dict[str, float]]:
+    """In parts (as `qms pdf` runs) and whole: interleaved pairs after one warm-up of each, so both see
+    the same load."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "manual.pdf"
-        for way in ways:
-            run_pdf(repo, out, way)
-        rounds = [[run_pdf(repo, out, way) for way in ways] for _ in range(runs)]
-    return {f"example{'-' + way if way else ''}": summary([r[n] for r in rounds]) for n, way in enumerate(ways)}
+        run_pdf(repo, out)
+        run_pdf(repo, out, whole=True)
+        pairs = [(run_pdf(repo, out), run_pdf(repo, out, whole=True)) for _ in range(runs)]
+    return {"example": summary([p[0] for p in pairs]), "example-whole": summary([p[1] for p in pairs])}
 
 
 def summary(results: list[tuple[float, float, int, int]]) -> dict[str, float]:
@@ -135,8 +131,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     load_before = os.getloadavg()
-    rows = measure_ways(ROOT, args.runs)
-    example, parts, whole = rows["example"], rows["example-parts"], rows["example-whole"]
+    rows = measure_both(ROOT, args.runs)
+    example, whole = rows["example"], rows["example-whole"]
     floor = measure_floor(ROOT, args.runs)
     for size in (int(s) for s in args.sizes.split(",") if s):
         rows[f"corpus-{size}"] = measure(corpus(size, 3), max(1, args.runs // 3), warm_up=False)
@@ -146,9 +142,8 @@ def main() -> None:
                  for name, r in rows.items()],
                 ["manual", "documents", "pages", "wall s", "CPU s", "wall ms per page", "CPU ms per page"]))
     verdict = "OK" if example["wall_s"] < TARGET_EXAMPLE else "SLOW (read it with the load average)"
-    print(f"example manual: {example['wall_s']} s wall, {example['cpu_s']} s CPU as qms chooses; in parts "
-          f"{parts['wall_s']} s wall, {parts['cpu_s']} s CPU; whole {whole['wall_s']} s wall, {whole['cpu_s']} s CPU "
-          f"(target < {TARGET_EXAMPLE} s wall): {verdict}; "
+    print(f"example manual: {example['wall_s']} s wall, {example['cpu_s']} s CPU in parts; laid out whole "
+          f"{whole['wall_s']} s wall, {whole['cpu_s']} s CPU (target < {TARGET_EXAMPLE} s wall): {verdict}; "
           f"floor (stock WeasyPrint on the same HTML): {floor['wall_s']} s wall, {floor['cpu_s']} s CPU; "
           f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs")
 

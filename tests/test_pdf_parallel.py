@@ -46,7 +46,6 @@ def print_manual(repo: Path, out: Path, monkeypatch: pytest.MonkeyPatch, *, in_p
 
     with monkeypatch.context() as m:
         m.setattr(parallel, "render_manual", spy)
-        m.setattr(parallel, "spare_core", lambda: True)  # however loaded the machine running the tests is
         if not in_parts:
             m.setattr(parallel, "available", lambda: False)
         code, stdout, stderr = qms(repo, "pdf", "--manual", "--out", str(out))
@@ -106,7 +105,6 @@ def test_a_part_that_fails_leaves_the_manual_laid_out_whole(site: Path, tmp_path
         return pid
 
     monkeypatch.setattr(os, "fork", spy)
-    monkeypatch.setattr(parallel, "spare_core", lambda: True)
     monkeypatch.setattr(parallel, "_lay_out_part", lambda *args: os._exit(3))  # a process that dies
     code, stdout, stderr = qms(site, "pdf", "--manual", "--out", str(tmp_path / "fallback.pdf"))
     assert code == 0, stderr
@@ -165,10 +163,3 @@ def test_no_part_is_forked_while_another_thread_runs() -> None:
         other.join()
     assert parallel.available()
 
-
-def test_parts_only_when_a_core_is_mostly_free(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 3.0, 3.0))
-    assert parallel.spare_core()
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
-    assert not parallel.spare_core()

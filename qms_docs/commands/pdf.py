@@ -5,8 +5,8 @@ today), rendered through the site's templates. A document with no revision in fo
 refused (exit 1). A revision printed with `--as-of` that is not the one in force today carries a
 SUPERSEDED or NOT YET IN FORCE watermark. A controlled copy is recorded in the register before the
 PDF is written, so no controlled copy exists that the register does not list. The manual is laid
-out in two parts at once where the machine has a core to spare (`publishing.pdf.parallel`): the same
-PDF, in less wall time.
+out in two parts at once where the machine has two cores (`publishing.pdf.parallel`): the same PDF,
+in less wall time.
 
 `--lang L` prints what the site of language L shows (SPEC 8): per document its translation in force in
 L, else the source marked "not translated", with L's labels; a stale translation carries its notice."""
@@ -140,9 +140,8 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
 
 def _manual(composer: compose.Composer, head: str | None, stylesheet: str, pictures: dict[str, bytes],
             data: bytes) -> render.Rendered:
-    """The manual, laid out in parts at once when this machine can and has a core to spare (`parallel`),
-    else whole: the same PDF."""
-    if parallel.available() and parallel.spare_core() and len(composer.pub.documents) >= parallel.PARTS:
+    """The manual, laid out in parts at once when this machine can (`parallel`), else whole: the same PDF."""
+    if parallel.available() and len(composer.pub.documents) >= parallel.PARTS:
         try:
             return parallel.render_manual(compose.split_manual(composer, head, parallel.PARTS), stylesheet, pictures, data)
         except parallel.Unsound:

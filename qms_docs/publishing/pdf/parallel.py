@@ -32,7 +32,10 @@ from qms_docs.publishing.pdf import join, render
 from qms_docs.publishing.pdf.compose import Split
 from qms_docs.publishing.pdf.numbering import LaidOut, Numbering
 
-PARTS = 2  # measured on two cores; a part more than the cores would only add its fixed costs (fonts, joining)
+# Measured on two cores (bench/bench_pdf.py, example manual): each part's process takes 2.3-2.7 s CPU
+# where the whole layout and drawing take 4.5-5 s; the parts cost 0.5-0.7 s CPU more in all (the front
+# laid out twice, fonts embedded per part, the join). A part more than the cores would add those only.
+PARTS = 2
 
 
 class Unsound(Exception):
@@ -44,14 +47,6 @@ def available() -> bool:
     does not support forking a process that has loaded its system frameworks), and no other thread
     (one holding a lock when the process forks would leave it held in the part's process for good)."""
     return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
-
-
-def spare_core() -> bool:
-    """Whether a core has mostly been free over the last minute (load average below the cores less
-    one half). Measured on two cores (bench/bench_pdf.py, example manual): each part's process takes
-    2.3-2.7 s CPU where the whole layout and drawing take 4.5-5 s, so with two free cores the wall time
-    of the layout halves; with one core left by other work the parts cost ~10 % more CPU and wall."""
-    return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
 
 
 def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
