@@ -52,6 +52,35 @@ def test_the_collector_is_left_as_it_was(enabled: bool) -> None:
         gc.enable()
 
 
+def test_what_the_render_leaves_is_not_walked_by_the_next_young_collection() -> None:
+    young: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] < 2:
+            young.append(info["collected"])
+
+    gc.collect()
+    gc.callbacks.append(watch)
+    try:
+        render.render(LISTS * 20, "", {}, b"{}")
+        _ = [[n] for n in range(20000)]  # what a program does next: young collections run
+    finally:
+        gc.callbacks.remove(watch)
+    # the render's garbage (box trees in cycles, thousands of objects) waits in the oldest generation
+    assert young and max(young) < 200
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_objects_a_caller_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        render.render(LISTS, "", {}, b"{}")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 FIND_LIBRARIES = textwrap.dedent("""
     import ctypes.util, subprocess, sys
     ran, stock, popen = [], ctypes.util.find_library, subprocess.Popen.__init__

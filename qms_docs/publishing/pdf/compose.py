@@ -227,7 +227,8 @@ def document(composer: Composer, entry: Entry) -> str:
     """The HTML of one document's PDF."""
     sheet = composer.sheet(entry)
     title = say(current().document_label, id=entry.id, revision=entry.doc.revision)
-    return _render("document.html", imprint=composer.imprint, sheets=[sheet], title=title, manual=None)
+    return _render("document.html", imprint=composer.imprint, sheets=[sheet], title=title, manual=None, front=False,
+                   tail=False)
 
 
 @dataclass(frozen=True)
@@ -241,13 +242,75 @@ class ManualParts:
 
 def manual(composer: Composer, head: str | None) -> str:
     """The HTML of the manual: cover, contents, master list, every document, clause matrix, archive."""
+    parts, sheets = _manual_parts(composer), [composer.sheet(entry) for entry in composer.pub.documents]
+    return _manual_html(composer, head, parts, sheets, sheets, front=True, tail=True, numbers=None)
+
+
+# A link to an anchor that another part of the manual holds: WeasyPrint writes it as a URI link, which
+# `parallel.merge` turns into a link to the named destination once the parts are one PDF.
+ELSEWHERE = "qms-anchor:"
+_ID = re.compile(r' id="([^"]*)"')
+_HREF = re.compile(r' href="#([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Split:
+    """The manual in pieces that are laid out apart: `front` (cover, contents, master list) given the page
+    where each of `contents` starts (None: placeholders of the same width), then the `parts`."""
+
+    front: Callable[[Mapping[str, int] | None], str]
+    parts: tuple[str, ...]
+    contents: frozenset[str]  # the anchors the contents list
+
+
+def split_manual(composer: Composer, head: str | None, count: int) -> Split:
+    """The manual as `count` parts of about the same size (the clause matrix and archive end the last)."""
+    manual_parts = _manual_parts(composer)
+    sheets = [composer.sheet(entry) for entry in composer.pub.documents]
+    groups = _balanced([len(s.body) + len(s.control) + len(s.history) for s in sheets],
+                       len(manual_parts.clause_matrix) + len(manual_parts.archive), count)
+    parts = tuple(_elsewhere(_manual_html(composer, head, manual_parts, sheets, [sheets[i] for i in group],
+                                          front=False, tail=n == len(groups) - 1, numbers=None))
+                  for n, group in enumerate(groups))
+    contents = frozenset(["qms-master-list", *(s.anchor for s in sheets), "qms-clause-matrix", "qms-archive"])
+
+    def front(numbers: Mapping[str, int] | None) -> str:
+        shown = numbers if numbers is not None else dict.fromkeys(contents, 10 ** len(str(len(sheets) * 10)) - 1)
+        return _elsewhere(_manual_html(composer, head, manual_parts, sheets, [], front=True, tail=False, numbers=shown))
+
+    return Split(front, parts, contents)
+
+
+def _balanced(sizes: Sequence[int], tail: int, count: int) -> list[list[int]]:
+    """Consecutive groups of the indexes of `sizes` whose sums (the last one's with `tail`) are about equal."""
+    total, done = sum(sizes) + tail, 0
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for i, size in enumerate(sizes):  # each document goes where its middle falls
+        groups[min(count - 1, int((done + size / 2) * count / max(total, 1)))].append(i)
+        done += size
+    return [g for g in groups[:-1] if g] + [groups[-1]]
+
+
+def _elsewhere(html_text: str) -> str:
+    """`html_text` with its links to anchors it does not hold pointing `ELSEWHERE`."""
+    held = set(_ID.findall(html_text))
+    return _HREF.sub(lambda m: m.group(0) if m.group(1) in held else f' href="{ELSEWHERE}{m.group(1)}"', html_text)
+
+
+def _manual_parts(composer: Composer) -> ManualParts:
     pub = composer.pub
-    parts = ManualParts(Markup(pages.master_list(pub, composer.link, "#qms-archive", composer.unissued)),  # noqa: S704
-                        Markup(pages.clause_matrix(pub, composer.link, composer.unissued)),  # noqa: S704
-                        Markup(pages.archive(pub)))  # noqa: S704 (autoescaped templates)
-    sheets = [composer.sheet(entry) for entry in pub.documents]
-    return _render("document.html", imprint=composer.imprint, sheets=sheets, title=current().pdf_manual,
-                   manual=parts, head=head, type_label=pages.type_label)
+    return ManualParts(Markup(pages.master_list(pub, composer.link, "#qms-archive", composer.unissued)),  # noqa: S704
+                       Markup(pages.clause_matrix(pub, composer.link, composer.unissued)),  # noqa: S704
+                       Markup(pages.archive(pub)))  # noqa: S704 (autoescaped templates)
+
+
+def _manual_html(composer: Composer, head: str | None, parts: ManualParts, contents: Sequence[Sheet],
+                 sheets: Sequence[Sheet], *, front: bool, tail: bool, numbers: Mapping[str, int] | None) -> str:
+    def page_of(anchor_name: str) -> Markup:
+        return Markup(f' data-page="{numbers[anchor_name]}"') if numbers is not None else Markup("")  # noqa: S704 (an int)
+
+    return _render("document.html", imprint=composer.imprint, sheets=sheets, contents=contents, title=current().pdf_manual,
+                   manual=parts, head=head, type_label=pages.type_label, front=front, tail=tail, page_of=page_of)
 
 
 def image_uris(entries: Sequence[Entry]) -> set[str]:
