@@ -4,7 +4,6 @@ pages, clause matrix; links that work; and the example manual."""
 from __future__ import annotations
 
 import re
-import resource
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,19 +107,11 @@ def test_only_links_that_work_on_paper_survive(tmp_path: Path) -> None:
     assert "relative" in text and "entity-j" in text  # refused and relative links stay as their text
 
 
-def test_the_example_manual_renders_in_a_few_seconds(tmp_path: Path) -> None:
+def test_the_example_manual_renders(tmp_path: Path) -> None:
+    """Its speed is bench/bench_pdf.py's to measure (README, Performance), never a timed test's."""
     out = tmp_path / "example.pdf"
-    start = cpu()  # CPU time: a shared machine's load does not stretch it as it stretches wall time
     code, stdout, stderr = qms(ROOT, "pdf", "--manual", "--out", str(out))
-    elapsed = cpu() - start
     assert code == 0, stderr
     documents = len(manifest(out)["documents"])
     assert documents >= 15 and f"the manual ({documents} documents)" in stdout
     assert "warning" not in stdout + stderr
-    assert elapsed < 15, f"{elapsed:.1f} s of CPU (bench/bench_pdf.py measures it; about 6 s in session 4)"
-
-
-def cpu() -> float:
-    """The CPU seconds of this process and of the processes it waited for (the parts of a manual)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
