@@ -4,7 +4,12 @@ Started in `on_files` (after MkDocs has cleaned the site folder), finished in `o
 runs alone in its process (`mkdocs build`, `qms publish`), a forked worker writes the pages on the second
 core while MkDocs builds the others; it shares nothing with the build but the rendered manual it was forked
 with, and writes only below `superseded/`. Where other threads run (`mkdocs serve`), forking is not safe:
-the pages are written in `on_post_build`, in the build's process."""
+the pages are written in `on_post_build`, in the build's process.
+
+The previous build's `superseded/` folder is kept through MkDocs' clean (set aside, then put back) and written
+over: a page whose file already holds it is not written again, and whatever the previous build left that this
+one does not write is removed (symlinks are removed first, never followed). Making and removing thousands of
+folders cost more than writing the pages; the site is the same as one built into an empty folder."""
 
 from __future__ import annotations
 

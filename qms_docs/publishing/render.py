@@ -7,6 +7,8 @@ Each page is a Markdown file that needs nothing from the builder but headings an
 - a document's body is converted once, here, through Python-Markdown with `QmsMarkdown` (raw HTML shown
   as text, refused links as text, ids linked) and the builder's own extensions; every link is written as
   the final URL relative to the page (as MkDocs would write it), so the builder has nothing to resolve;
+  the plugin keeps each conversion for the next build, with what it asked of the manual (which page an id
+  or a link leads to): reused only when the manual still answers the same (records.cache_bodies);
 - the body's top-level headings, and "Revision history", are written back as Markdown headings (plain
   text, every Markdown and HTML character escaped), so they are in the table of contents and each starts
   its own search result; everything between them is one `<div class="qms-body">` HTML block.
