@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -50,9 +52,22 @@ def _version(name: str) -> str:
         return ""
 
 
+def _module(name: str) -> str:
+    """The file (size, time) of an extension's module as loaded (`toc` is markdown.extensions.toc), so that
+    an extension of another package that changes without a version change is noticed too."""
+    module = name.split(":", 1)[0]
+    found = sys.modules.get(module) or sys.modules.get(f"markdown.extensions.{module}")
+    try:
+        st = os.stat(found.__file__ or "") if found is not None else None
+    except (OSError, TypeError):
+        st = None
+    return f"{found.__file__} {st.st_size} {st.st_mtime_ns}" if found is not None and st is not None else ""
+
+
 def identity(extensions: Iterable[Any], configs: Mapping[str, Any], directory_urls: bool, language: str) -> str | None:
     """What every conversion depends on besides its own inputs, as text; None when it cannot be named
-    (an extension instance, a configuration that is not plain data: a function, an object)."""
+    (an extension instance, a configuration that is not plain data: a function, an object). Called after the
+    extensions were loaded (their modules are named by file)."""
     names = list(extensions)
     if not all(isinstance(e, str) for e in names):
         return None
@@ -61,8 +76,8 @@ def identity(extensions: Iterable[Any], configs: Mapping[str, Any], directory_ur
     except (TypeError, ValueError):
         return None
     return json.dumps({"format": FORMAT, "code": code_identity(), "libraries": [_version(n) for n in LIBRARIES],
-                       "extensions": names, "configs": configured, "directory_urls": directory_urls,
-                       "language": language})
+                       "extensions": names, "modules": [_module(n) for n in names], "configs": configured,
+                       "directory_urls": directory_urls, "language": language})
 
 
 class ConvertedBodies:
