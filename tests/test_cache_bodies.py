@@ -142,3 +142,12 @@ def test_a_rebuild_removes_what_the_previous_superseded_folder_held_and_follows_
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine" and os.listdir(outside) == ["keep.txt"]
     assert not any(p.name.startswith(".") for p in site.iterdir())
     assert ARCHIVE.replace(".md", "") in {p.name for p in site.iterdir()}
+
+
+def test_a_document_kept_in_a_folder_named_superseded_survives_the_rebuild(site_repo: Path, tmp_path: Path) -> None:
+    Doc(site_repo, "WI-005", "controlled/superseded/WI-005.md", title="Kept in an odd folder").release(body(1))
+    site = tmp_path / "site"
+    first = publish(site_repo, site)
+    assert "superseded/WI-005/index.html" in first and OLD in first
+    again = publish(site_repo, site)  # the builder's page under superseded/ is not the worker's to remove
+    assert again == first == publish(site_repo, tmp_path / "fresh", "--no-cache")

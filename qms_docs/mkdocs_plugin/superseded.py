@@ -31,7 +31,7 @@ from mkdocs.structure.files import Files
 from qms_docs.errors import QmsError
 from qms_docs.mkdocs_plugin import assets
 from qms_docs.publishing import archive
-from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer
+from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer, page_url
 
 ASIDE = ".qms-superseded-old-"  # hidden: MkDocs does not clean (nor copy) hidden entries of the site folder
 THEME_STYLESHEETS = "assets/stylesheets/"  # Material's (main, palette); other themes: only extra_css
@@ -129,8 +129,8 @@ def present(site: Path) -> set[str]:
 
 
 def clear(site: Path, before: set[str], written: list[str], since: int) -> None:
-    """Removes what the previous build left and this one did not write: files older than this build (`since`,
-    ns: a file the builder wrote under the folder meanwhile stays), then the folders left empty."""
+    """Removes what the previous build left and this one did not write (`written`: also what the builder
+    writes there): files older than this build (`since`, ns), then the folders left empty."""
     kept = set(written)
     for name in written:
         while "/" in name:
@@ -148,11 +148,18 @@ def clear(site: Path, before: set[str], written: list[str], since: int) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
+def theirs(renderer: Renderer, directory_urls: bool) -> list[str]:
+    """The files the builder itself may write under the superseded folder (a document or an attachment kept in
+    a folder of that name): never removed by the worker, whenever the builder writes them."""
+    names = [archive.file_path(page_url(uri, directory_urls)) for uri in renderer.entries]
+    return [n for n in [*names, *(a.uri for a in renderer.chosen)] if n.startswith(SUPERSEDED_DIR + "/")]
+
+
 def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path, since: int) -> int:
     before = present(site)
     written = writer.write(renderer.superseded_pages(), site, before)
     renderer.keep()
-    clear(site, before, written, since)
+    clear(site, before, written + theirs(renderer, writer.chrome.directory_urls), since)
     return len(written)
 
 
