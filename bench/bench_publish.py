@@ -8,7 +8,9 @@ For each corpus (documents x revisions, from bench/common.py under bench/out/):
   no `qms` plugin;
 - `qms publish`: selection from git, render, the MkDocs build, and the superseded revisions' pages
   (written by a worker process beside the build: its CPU is counted, it is a child of the build).
-The two run round-robin (common.interleaved) after a warm-up each. Reported: wall and CPU seconds
+With `--cold`, two more: `qms publish` into a new site folder each time, with its caches (the verification
+cache, the kept front matter and converted bodies in .git/qms-cache) and with `--no-cache` (a first build).
+They run round-robin (common.interleaved) after a warm-up each. Reported: wall and CPU seconds
 (user+sys of the process and its children), the load average before and after, the site size (bytes of
 its files), the search index size, the pages; and the 5000-document time over the 1000-document time.
 Targets (issue 12): 1000 documents x 5 revisions under 8 s and within 1.3x of the plain build of the
@@ -24,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import commits, corpus, dump, interleaved, qms_exe, table
+from common import commits, compiled, corpus, dump, interleaved, qms_exe, table
 
 TARGET_RATIO, TARGET_SECONDS, TARGET_MB, TARGET_SCALE = 1.3, 8.0, 50.0, 5.5
 SITE_YML = """\
@@ -49,7 +51,12 @@ def plain_tree(repo: Path, tree: Path) -> None:
     shutil.rmtree(tree / "docs" / "superseded", ignore_errors=True)
 
 
-def measure(name: str, runs: int) -> dict[str, float]:
+def fresh_site(work: Path, *args: str) -> list[str]:
+    """`qms publish` into a new folder below `work` (a shell's mktemp: no Python start counted)."""
+    return ["sh", "-c", f'exec "$0" publish "$@" --site-dir "$(mktemp -d -p {work})"', qms_exe(), *args]
+
+
+def measure(name: str, runs: int, cold: bool = False) -> dict[str, float]:
     docs, revisions = (int(x) for x in name.split("x"))
     repo = corpus(docs, revisions)
     # Uncommitted and outside controlled/: the plugin publishes only what git holds there.
@@ -58,11 +65,16 @@ def measure(name: str, runs: int) -> dict[str, float]:
     try:
         plain_tree(repo, work / "tree")
         load = os.getloadavg()[0]
-        results = interleaved({
+        (work / "fresh").mkdir()
+        commands = {
             "plain": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "tree" / "mkdocs.yml"),
                       "-d", str(work / "plain")],
             "qms": [qms_exe(), "publish", "--repo", str(repo), "--site-dir", str(work / "qms")],
-        }, runs)
+        }
+        if cold:
+            commands["fresh"] = fresh_site(work / "fresh", "--repo", str(repo))
+            commands["cold"] = fresh_site(work / "fresh", "--repo", str(repo), "--no-cache")
+        results = interleaved(commands, runs)
         site = work / "qms"
         out = {"docs": docs, "revisions": revisions, "commits": commits(repo),
                "pages": sum(1 for _ in site.rglob("index.html")),
@@ -72,6 +84,8 @@ def measure(name: str, runs: int) -> dict[str, float]:
                "plain_wall": results["plain"][0], "plain_cpu": results["plain"][1],
                "qms_wall": results["qms"][0], "qms_cpu": results["qms"][1],
                "load_before": load, "load_after": os.getloadavg()[0]}
+        for variant in ("fresh", "cold") if cold else ():
+            out[f"{variant}_wall"], out[f"{variant}_cpu"] = results[variant]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -81,9 +95,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="1000x1,1000x5,5000x1", help="documents x revisions, comma-separated")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="also: a new site folder each time, with and without caches")
     a = ap.parse_args()
     os.environ.update({"QMS_TODAY": "2026-11-22", "NO_MKDOCS_2_WARNING": "1"})
-    found = {name: measure(name, a.runs) for name in a.corpus.split(",")}
+    compiled()
+    found = {name: measure(name, a.runs, a.cold) for name in a.corpus.split(",")}
     rows = [(f"{r['docs']} x {r['revisions']} ({r['pages']} pages, {r['superseded_pages']} superseded)",
              f"{r['plain_wall']:.1f}", f"{r['plain_cpu']:.1f}", f"{r['qms_wall']:.1f}", f"{r['qms_cpu']:.1f}",
              f"{r['qms_wall'] / r['plain_wall']:.2f}x", f"{r['qms_cpu'] / r['plain_cpu']:.2f}x",
@@ -92,6 +108,12 @@ def main() -> None:
     print(f"median of {a.runs} round-robin runs; {os.cpu_count()} CPUs\n")
     print(table(rows, ["corpus", "plain wall s", "plain CPU s", "qms wall s", "qms CPU s", "wall vs plain",
                        "CPU vs plain", "site MB", "search index MB", "load"]))
+    if a.cold:
+        print("\nA new site folder each time (qms wall s / CPU s): with the caches, and with --no-cache (a first build)\n")
+        print(table([(f"{r['docs']} x {r['revisions']}", f"{r['fresh_wall']:.1f}", f"{r['fresh_cpu']:.1f}",
+                      f"{r['cold_wall']:.1f}", f"{r['cold_cpu']:.1f}", f"{r['cold_wall'] / r['plain_wall']:.2f}x")
+                     for r in found.values()],
+                    ["corpus", "new folder wall s", "CPU s", "--no-cache wall s", "CPU s", "--no-cache vs plain"]))
     if "1000x1" in found and "5000x1" in found:
         small, large = found["1000x1"], found["5000x1"]
         print(f"\n5000 over 1000 documents: wall {large['qms_wall'] / small['qms_wall']:.2f}x, "

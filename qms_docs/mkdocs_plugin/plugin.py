@@ -77,9 +77,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):  # type: ignore[no-untyped-call]
         options = render.Options(config.site_name, config.use_directory_urls, self.config.nav_documents_max,
                                  tuple(config.markdown_extensions), dict(config.mdx_configs))
         try:
-            renderer = render.renderer(pub, options, taken=out.src_uris)
+            renderer = render.renderer(pub, options, taken=out.src_uris, cached=True)
             self.archive = superseded.start(renderer, config, out)  # beside the build (see superseded.py)
             manual = renderer.manual(superseded=False)
+            renderer.keep()
         except QmsError as e:
             raise PluginError(f"qms: {e}") from e
         for problem in manual.problems:

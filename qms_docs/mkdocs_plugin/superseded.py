@@ -4,7 +4,12 @@ Started in `on_files` (after MkDocs has cleaned the site folder), finished in `o
 runs alone in its process (`mkdocs build`, `qms publish`), a forked worker writes the pages on the second
 core while MkDocs builds the others; it shares nothing with the build but the rendered manual it was forked
 with, and writes only below `superseded/`. Where other threads run (`mkdocs serve`), forking is not safe:
-the pages are written in `on_post_build`, in the build's process."""
+the pages are written in `on_post_build`, in the build's process.
+
+The previous build's `superseded/` folder is kept through MkDocs' clean (set aside, then put back) and written
+over: a page whose file already holds it is not written again, and whatever the previous build left that this
+one does not write is removed (symlinks are removed first, never followed). Making and removing thousands of
+folders cost more than writing the pages; the site is the same as one built into an empty folder."""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +31,7 @@ from mkdocs.structure.files import Files
 from qms_docs.errors import QmsError
 from qms_docs.mkdocs_plugin import assets
 from qms_docs.publishing import archive
-from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer
+from qms_docs.publishing.render import SUPERSEDED_DIR, Renderer, page_url
 
 ASIDE = ".qms-superseded-old-"  # hidden: MkDocs does not clean (nor copy) hidden entries of the site folder
 THEME_STYLESHEETS = "assets/stylesheets/"  # Material's (main, palette); other themes: only extra_css
@@ -80,25 +87,88 @@ class Job:
 
 def set_aside(site_dir: str) -> None:
     """Before MkDocs cleans the site folder: the previous build's superseded pages (thousands of folders) are
-    renamed to a hidden folder, which MkDocs leaves alone, and removed by the worker, beside the build."""
+    renamed to a hidden folder, which MkDocs leaves alone; `reclaim` puts them back after the clean, and the
+    worker writes over them (making and removing thousands of folders costs more than the pages)."""
     old = Path(site_dir) / SUPERSEDED_DIR
     if old.is_dir() and not old.is_symlink():
         with contextlib.suppress(OSError):
             old.rename(Path(site_dir) / f"{ASIDE}{uuid.uuid4().hex}")
 
 
-def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path) -> int:
-    count = writer.write(renderer.superseded_pages(), site)
+def reclaim(site: Path) -> None:
+    """After MkDocs' clean, before it writes: the previous build's superseded folder back in place (any other
+    folder set aside is removed by the worker)."""
+    target = site / SUPERSEDED_DIR
+    if target.exists() or target.is_symlink():
+        return
+    for aside in sorted(site.glob(ASIDE + "*")):
+        with contextlib.suppress(OSError):
+            if aside.is_dir() and not aside.is_symlink():
+                aside.rename(target)
+                return
+
+
+def present(site: Path) -> set[str]:
+    """The files and folders under the superseded folder (paths below `site`); symlinks are removed, never
+    followed: the worker writes only into folders the build made."""
+    found, folders, root = set[str](), [site / SUPERSEDED_DIR], str(site)
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                continue
+            found.add(entry.path[len(root) + 1:])
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+    return found
+
+
+def clear(site: Path, before: set[str], written: list[str], since: int) -> None:
+    """Removes what the previous build left and this one did not write (`written`: also what the builder
+    writes there): files older than this build (`since`, ns), then the folders left empty."""
+    kept = set(written)
+    for name in written:
+        while "/" in name:
+            name = name.rsplit("/", 1)[0]
+            kept.add(name)
+    for name in sorted(before - kept, reverse=True):  # a folder's entries come before the folder
+        path = site / name
+        with contextlib.suppress(OSError):
+            st = path.lstat()
+            if stat.S_ISDIR(st.st_mode):
+                path.rmdir()  # (fails when not empty: something of this build is in it)
+            elif st.st_mtime_ns < since:
+                path.unlink()
     for aside in site.glob(ASIDE + "*"):
         shutil.rmtree(aside, ignore_errors=True)
-    return count
+
+
+def theirs(renderer: Renderer, directory_urls: bool) -> list[str]:
+    """The files the builder itself may write under the superseded folder (a document or an attachment kept in
+    a folder of that name): never removed by the worker, whenever the builder writes them."""
+    names = [archive.file_path(page_url(uri, directory_urls)) for uri in renderer.entries]
+    return [n for n in [*names, *(a.uri for a in renderer.chosen)] if n.startswith(SUPERSEDED_DIR + "/")]
+
+
+def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path, since: int) -> int:
+    before = present(site)
+    written = writer.write(renderer.superseded_pages(), site, before)
+    renderer.keep()
+    clear(site, before, written + theirs(renderer, writer.chrome.directory_urls), since)
+    return len(written)
 
 
 def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
     """Starts writing the superseded pages into the site folder (forked where that is safe)."""
-    writer = archive.Writer(chrome(config, files), config.markdown_extensions, config.mdx_configs)
-    site = Path(config.site_dir)
-    job = Job(lambda: _write_and_clear(writer, renderer, site))
+    writer = archive.Writer(chrome(config, files), config.markdown_extensions, config.mdx_configs, renderer.cache)
+    site, since = Path(config.site_dir), time.time_ns()
+    reclaim(site)
+    job = Job(lambda: _write_and_clear(writer, renderer, site, since))
     if not renderer.superseded or not hasattr(os, "fork") or threading.active_count() > 1:
         return job
     read, write = os.pipe()

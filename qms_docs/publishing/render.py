@@ -7,6 +7,8 @@ Each page is a Markdown file that needs nothing from the builder but headings an
 - a document's body is converted once, here, through Python-Markdown with `QmsMarkdown` (raw HTML shown
   as text, refused links as text, ids linked) and the builder's own extensions; every link is written as
   the final URL relative to the page (as MkDocs would write it), so the builder has nothing to resolve;
+  the plugin keeps each conversion for the next build, with what it asked of the manual (which page an id
+  or a link leads to): reused only when the manual still answers the same (records.cache_bodies);
 - the body's top-level headings, and "Revision history", are written back as Markdown headings (plain
   text, every Markdown and HTML character escaped), so they are in the table of contents and each starts
   its own search result; everything between them is one `<div class="qms-body">` HTML block.
@@ -43,6 +45,7 @@ from qms_docs.mkdocs_plugin import assets, attachments, pages
 from qms_docs.mkdocs_plugin.extension import QmsMarkdown
 from qms_docs.publishing.labels import current, speaking
 from qms_docs.publishing.selection import Entry, Publication, Superseded
+from qms_docs.records.cache_bodies import Answer, Converted, ConvertedBodies, identity, open_bodies
 
 SUPERSEDED_DIR, TYPES_DIR = "superseded", "types"
 THEME_DIR = Path(templates.__file__).resolve().parent / "pages" / "theme"  # the theme override (robots)
@@ -197,19 +200,64 @@ class _FinishExtension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_Finish(md, self.body), "qms_finish", 0)
 
 
-class _Body:
-    """Converts document bodies (one Markdown instance for the whole manual)."""
+class _Asking(Mapping[str, str]):
+    """The pages of document ids, as QmsMarkdown reads them: each lookup is noted as an answer the conversion
+    got (`_Body.asked`)."""
 
-    def __init__(self, options: Options, ext: QmsMarkdown, urls: dict[str, str]):
+    def __init__(self, body: _Body):
+        self.body = body
+
+    def __getitem__(self, doc_id: str) -> str:
+        target = self.body.ask("t", doc_id)
+        if not isinstance(target, str):
+            raise KeyError(doc_id)
+        return target
+
+    def get(self, doc_id: str, default: Any = None) -> Any:  # (QmsMarkdown.href's lookup)
+        target = self.body.ask("t", doc_id)
+        return target if isinstance(target, str) else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.body.targets)
+
+    def __len__(self) -> int:
+        return len(self.body.targets)
+
+
+class _Body:
+    """Converts document bodies (one Markdown instance for the whole manual). With `cache`, a conversion made
+    before is reused when the manual answers what it asked as it did then (records.cache_bodies)."""
+
+    def __init__(self, options: Options, ext: QmsMarkdown, urls: dict[str, str], targets: Mapping[str, str],
+                 unissued: Callable[[str], bool]):
         self.options, self.ext, self.urls = options, ext, urls  # urls: tree uri -> site URL
+        self.targets, self.unissued = targets, unissued  # document id -> tree uri; an id with no page in force
+        ext.targets, ext.unissued = _Asking(self), lambda doc_id: bool(self.ask("u", doc_id))
         self.token = "qms-heading-" + uuid.uuid4().hex
         self.headings: list[tuple[int, str]] = []
         self.page_url = ""
         self.files = True  # whether links to attachments are kept (not on superseded pages)
         self.attachments: set[str] = set()  # the files revisions in force may link to
+        self.cache: ConvertedBodies | None = None
+        self.asked: dict[tuple[str, str], Answer] = {}
         names = [e for e in options.extensions if not isinstance(e, QmsMarkdown)]
         self.md = Markdown(extensions=[*names, ext, _FinishExtension(self)],
                            extension_configs=dict(options.extension_configs))
+
+    def answer(self, kind: str, key: str) -> Answer:
+        """What the manual says: "t" the page of a document id, "u" whether an id is not issued, "p" the URL of
+        a page of the tree, "a" whether a file is an attachment of the site."""
+        if kind == "t":
+            return self.targets.get(key)
+        if kind == "u":
+            return self.unissued(key)
+        if kind == "p":
+            return self.urls.get(key)
+        return key in self.attachments if kind == "a" else None
+
+    def ask(self, kind: str, key: str) -> Answer:
+        found = self.asked[kind, key] = self.answer(kind, key)
+        return found
 
     def final(self, url: str) -> str | None:
         """The final URL of a link written in the body; None when the link must become text."""
@@ -218,9 +266,10 @@ class _Body:
             return url
         parts = urlsplit(url)
         suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
-        if uri in self.urls:
-            target = self.urls[uri]
-        elif uri in self.attachments:
+        page = self.ask("p", uri)
+        if isinstance(page, str):
+            target = page
+        elif self.ask("a", uri):
             if not self.files:
                 return None
             target = uri
@@ -230,13 +279,31 @@ class _Body:
 
     def convert(self, source_uri: str, page_uri: str, body: str, files: bool = True) -> str:
         """The body as Markdown for the tree: headings, and HTML blocks between them."""
+        cache = self.cache
+        key = cache.key(source_uri, page_uri, files, body) if cache else ""
+        kept = cache.get(key, files) if cache else None
+        if cache and kept is not None and all(self.answer(kind, k) == v for kind, k, v in kept.asked):
+            cache.use(key, files)
+            if files:
+                self.ext.linked.update(kept.linked)
+            return kept.text
+        linked, self.ext.linked, self.asked = self.ext.linked, set(), {}
+        try:
+            text = self._convert(source_uri, page_uri, body, files)
+        finally:
+            mine, self.ext.linked = self.ext.linked, linked
+        if files:
+            linked.update(mine)  # a superseded page publishes no attachment
+        if cache:
+            cache.put(key, files, Converted(text, tuple(sorted(mine)),
+                                                 tuple((kind, k, v) for (kind, k), v in self.asked.items())))
+        return text
+
+    def _convert(self, source_uri: str, page_uri: str, body: str, files: bool) -> str:
         self.ext.page_uri, self.page_url, self.files = source_uri, self.urls[page_uri], files
         self.headings = []
-        linked = set(self.ext.linked)
         self.md.reset()
         out = self.md.convert(body)
-        if not files:
-            self.ext.linked = linked  # a superseded page publishes no attachment
         parts = re.split(rf"<p>{self.token}-(\d+)</p>", out)
         text = []
         for n, part in enumerate(parts):
@@ -249,7 +316,7 @@ class _Body:
 
 
 class Renderer:
-    def __init__(self, pub: Publication, options: Options, taken: frozenset[str]):
+    def __init__(self, pub: Publication, options: Options, taken: frozenset[str], cached: bool = False):
         self.pub, self.options = pub, options
         self.language = pub.site.language if pub.site else pub.config.languages.default  # the labels' language
         self.entries = {x.uri: x for x in pub.documents}
@@ -265,12 +332,23 @@ class Renderer:
         self.urls = {u: page_url(u, options.directory_urls) for u in uris}
         self.targets = {x.id: x.uri for x in pub.documents} | {w.doc.id: pages.ARCHIVE for w in pub.archive if w.doc.id}
         self.ext = QmsMarkdown()
-        self.ext.targets = self.targets
-        self.ext.unissued = self.unissued
-        self.body = _Body(options, self.ext, self.urls)
+        self.body = _Body(options, self.ext, self.urls, self.targets, self.unissued)
         self.chosen, self.problems = attachments.collect(pub.root, pub.config.documents_dir, pub.documents,
                                                          set(uris) | set(taken) | {assets.CSS_URI, assets.JS_URI})
         self.body.attachments = {a.uri for a in self.chosen}
+        if cached:  # conversions of earlier builds (records.cache_bodies); `keep` saves what this one used
+            header = identity(options.extensions, options.extension_configs, options.directory_urls, self.language)
+            self.body.cache = open_bodies(pub.root, header, self.language)
+
+    @property
+    def cache(self) -> ConvertedBodies | None:
+        """The conversions of earlier builds (None without a cache)."""
+        return self.body.cache
+
+    def keep(self) -> None:
+        """Keep the conversions this process used for the next build (when it has a cache)."""
+        if self.body.cache is not None:
+            self.body.cache.save()
 
     def unissued(self, doc_id: str) -> bool:
         return doc_id not in self.targets and self.pub.config.type_for_id(doc_id) is not None
@@ -383,10 +461,11 @@ def _superseded_uri(doc_id: str, old: Superseded) -> str:
     return f"{SUPERSEDED_DIR}/{doc_id}-r{old.doc.revision}.md"
 
 
-def renderer(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Renderer:
+def renderer(pub: Publication, options: Options, taken: Iterable[str] = (), cached: bool = False) -> Renderer:
     """The renderer of the manual as in force. `taken` are paths the builder already serves (a theme's
-    files): neither a page nor an attachment may replace one."""
-    return Renderer(pub, options, frozenset(taken))
+    files): neither a page nor an attachment may replace one. `cached`: bodies converted by earlier builds are
+    reused (records.cache_bodies; off with `--no-cache`), call `keep` after rendering."""
+    return Renderer(pub, options, frozenset(taken), cached)
 
 
 def render(pub: Publication, options: Options, taken: Iterable[str] = ()) -> Manual:

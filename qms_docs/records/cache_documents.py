@@ -21,7 +21,7 @@ import yaml
 from qms_docs.errors import DocumentError
 from qms_docs.model.document import Document
 from qms_docs.model.frontmatter import MAX_DOCUMENT_BYTES, decode, parse, split
-from qms_docs.records.cache_store import Store, write_atomic
+from qms_docs.records.cache_store import KeptLines, Store
 
 NAME = "documents"
 _DATE, _TIME = "\0d", "\0t"  # tags of a date and a time (no YAML key in a kept mapping starts with NUL)
@@ -67,29 +67,13 @@ class ParsedFrontMatter:
     """blob id -> the front-matter mapping and content digest of its Document (the file read on first use)."""
 
     def __init__(self, store: Store, code: str):
-        self.store, self.code = store, code
-        self._known: dict[str, str] | None = None  # blob -> JSON text (decoded when used)
-        self.used: dict[str, str] = {}
-        self.added = False
-
-    def known(self) -> dict[str, str]:
-        """The file: a header line (code identity, PyYAML version), then one line per blob: its id, a space and
-        [digest, front matter] as JSON (decoded when used)."""
-        if self._known is None:
-            self._known = {}
-            body = self.store.read(NAME)
-            header, _, rest = (body or b"").partition(b"\n")
-            if header == self._header():
-                lines = rest.decode("utf-8", "surrogateescape").split("\n")
-                self._known = dict(line.split(" ", 1) for line in lines if " " in line)
-        return self._known
-
-    def _header(self) -> bytes:
-        return json.dumps({"code": self.code, "yaml": yaml.__version__}).encode()
+        # The file: a header line (code identity, PyYAML version), then one line per blob: its id, a space and
+        # [digest, front matter] as JSON (decoded when used).
+        self.lines = KeptLines(store, NAME, json.dumps({"code": code, "yaml": yaml.__version__}).encode())
 
     def document(self, blob: str, data: bytes, path: str) -> Document:
         """The Document in `data` (blob `blob`); raises DocumentError as `parse` does."""
-        raw = self.used.get(blob) or self.known().get(blob)
+        raw = self.lines.peek(blob)
         if raw is not None and len(data) <= MAX_DOCUMENT_BYTES:
             try:
                 digest, meta = decode_value(raw)
@@ -97,29 +81,24 @@ class ParsedFrontMatter:
                 digest = meta = None
             if isinstance(meta, dict) and isinstance(digest, str):
                 front, body = split(decode(data, path), path)
-                self.used[blob] = raw
+                self.lines.use(blob, raw)
                 doc = Document(path, meta, body, front)
                 doc.__dict__["digest"] = digest  # (the cached property, as parse computed it)
                 return doc
         doc = parse(data, path)  # raises DocumentError: nothing is kept
         try:
-            self.used[blob] = json.dumps([doc.digest, encode(doc.meta)], separators=(",", ":"))
-            self.added = True
+            self.lines.use(blob, json.dumps([doc.digest, encode(doc.meta)], separators=(",", ":")), added=True)
         except (Unkept, ValueError):
             pass
         return doc
 
     def keep(self, blobs: Iterable[str]) -> None:
         """The blobs a caller holds parsed already (`mkdocs serve`'s rebuilds) stay kept."""
-        known = self.known()
-        self.used.update((b, known[b]) for b in blobs if b in known and b not in self.used)
+        self.lines.keep(blobs)
 
     def save(self) -> None:
         """Keep the blobs used by this run (a warm build that used what was kept writes nothing)."""
-        if self.added or len(self.used) != len(self.known()):
-            body = b"\n".join([self._header(), *(f"{b} {m}".encode("utf-8", "surrogateescape")
-                                                  for b, m in self.used.items())])
-            write_atomic(self.store.folder / NAME, self.store.mac(NAME, body).hexdigest().encode() + b"\n" + body)
+        self.lines.save()
 
 
 __all__ = ["DocumentError", "ParsedFrontMatter"]

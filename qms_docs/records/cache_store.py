@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,48 @@ class Store:
             return True
         except OSError:
             return False
+
+
+class KeptLines:
+    """A cache file of one line per key (`key JSON`) after a header line that names what made the entries (code
+    identity, library versions...): a file with another header, or whose MAC is not ours, is not read. Read on
+    first use; `save` rewrites it with only the keys this run used (so it never grows beyond one build's)."""
+
+    def __init__(self, store: Store, name: str, header: bytes):
+        self.store, self.name, self.header = store, name, header
+        self._known: dict[str, str] | None = None  # key -> JSON text (decoded by the user, when used)
+        self.used: dict[str, str] = {}
+        self.added = False
+
+    def known(self) -> dict[str, str]:
+        if self._known is None:
+            self._known = {}
+            body = self.store.read(self.name)
+            header, _, rest = (body or b"").partition(b"\n")
+            if header == self.header:
+                lines = rest.decode("utf-8", "surrogateescape").split("\n")
+                self._known = dict(line.split(" ", 1) for line in lines if " " in line)
+        return self._known
+
+    def peek(self, key: str) -> str | None:
+        """The kept JSON text of `key` (not yet marked used: see `use`)."""
+        return self.used.get(key) or self.known().get(key)
+
+    def use(self, key: str, raw: str, added: bool = False) -> None:
+        self.used[key] = raw
+        self.added |= added
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Known keys that stay kept though this run did not use them."""
+        known = self.known()
+        self.used.update((k, known[k]) for k in keys if k in known and k not in self.used)
+
+    def save(self) -> None:
+        """Keep the keys used by this run (a run that used exactly what was kept writes nothing)."""
+        if self.added or len(self.used) != len(self.known()):
+            body = b"\n".join([self.header, *(f"{k} {v}".encode("utf-8", "surrogateescape") for k, v in self.used.items())])
+            write_atomic(self.store.folder / self.name, self.store.mac(self.name, body).hexdigest().encode() + b"\n" + body)
+            self._known, self.added = dict(self.used), False
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
