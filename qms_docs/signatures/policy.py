@@ -224,13 +224,9 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     signers = s.signers if s is not None and s.signers is not None else facts.signers
     if signers is None:
         return None
-    items = _entry_items(a)
-    try:
-        verdict = _verify(doc.id or "", items, signers)
-    except TypeError:  # an unhashable (hostile) field value: verified without the cache
-        from qms_docs.signatures.sshsig import verify_entry
+    from qms_docs.signatures.sshsig import verify_approval
 
-        verdict = verify_entry(doc.id or "", dict(items), signers)
+    verdict = verify_approval(doc.id or "", a, signers)
     if not verdict.valid:
         return verdict
     latest = s.added_at if s is not None and s.commit else None
@@ -263,18 +259,6 @@ def backdated(doc: Document, written_at: dt.datetime, written_in: str) -> list[P
 
 def _hours(span: dt.timedelta) -> str:
     return f"{span.total_seconds() / 3600:g} h"
-
-
-def _entry_items(a: Approval) -> tuple[tuple[str, object], ...]:
-    return tuple((k, a.raw[k]) for k in ("revision", "digest", "role", "meaning", "at", "email", "sig") if k in a.raw)
-
-
-@lru_cache(maxsize=65536)
-def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: AllowedSigners) -> Verdict:
-    """One verification per distinct entry and allowed-signers file (a history shows the same entry many times)."""
-    from qms_docs.signatures.sshsig import verify_entry
-
-    return verify_entry(doc_id, dict(items), signers)
 
 
 class ProofKind(StrEnum):
