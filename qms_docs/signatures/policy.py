@@ -247,9 +247,10 @@ def backdated(doc: Document, written_at: dt.datetime, written_in: str) -> list[P
     """QMS033 (a warning, never an error): an entry signature of this content dated more than CLOCK_SKEW before
     `written_at`, the author date of commit `written_in` that wrote the content. Nobody signs content that does
     not exist yet; the key was judged valid at `at`, so a key that had expired by then may have signed it."""
-    found = []
+    found, earliest = [], written_at - CLOCK_SKEW
     for n, a in enumerate(doc.approvals):
-        if "sig" in a.raw and matches(doc, a) and a.at is not None and a.at < written_at - CLOCK_SKEW:
+        at = a.at if "sig" in a.raw else None
+        if at is not None and at < earliest and matches(doc, a):
             found.append(Problem("QMS033", n, a.line_of("at"),
                                  f"{who(n, a)}: its entry signature is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, more than "
                                  f"{_hours(CLOCK_SKEW)} before the content it signs was written (commit "

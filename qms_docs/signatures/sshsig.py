@@ -55,8 +55,7 @@ class Signature:
     def signed_data(self, message: bytes) -> bytes:
         """What the key signed: MAGIC + string(namespace, reserved, hash_alg, H(message))."""
         digest = _HASHES[self.hash_algorithm](message).digest()
-        return b"".join((MAGIC, _string(self.namespace), _string(self.reserved), _string(self.hash_algorithm.encode()),
-                         _string(digest)))
+        return _signed_head(self.namespace, self.reserved, self.hash_algorithm) + _string(digest)
 
     def to_armored(self) -> str:
         """The armoured text ssh-keygen writes (base64 wrapped at 70 columns)."""
@@ -65,6 +64,12 @@ class Signature:
         blob = MAGIC + struct.pack(">I", 1) + b"".join(_string(f) for f in fields)
         text = base64.b64encode(blob).decode()
         return "\n".join([BEGIN, *(text[i:i + 70] for i in range(0, len(text), 70)), END]) + "\n"
+
+
+@lru_cache(maxsize=64)
+def _signed_head(namespace: bytes, reserved: bytes, hash_algorithm: str) -> bytes:
+    """What the signed data holds before the message's hash (one per namespace and hash, in practice)."""
+    return b"".join((MAGIC, _string(namespace), _string(reserved), _string(hash_algorithm.encode())))
 
 
 class MalformedSignature(ValueError):
@@ -121,6 +126,12 @@ def verify(message: bytes, armored: str, signers: AllowedSigners, principal: str
     problem = check_signature(sig, message)
     if problem is not None:
         return Verdict(False, fingerprint=fingerprint, reason=problem)
+    return _valid(principal, fingerprint)
+
+
+@lru_cache(maxsize=1024)
+def _valid(principal: str, fingerprint: str) -> Verdict:
+    """The verdict of a valid signature (immutable: one per signer and key is shared)."""
     return Verdict(True, principal=principal, fingerprint=fingerprint)
 
 
