@@ -54,7 +54,8 @@ def split_key(key: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Approval:
-    """One signature entry; fields of the wrong type read as None (rule QMS002 reports them)."""
+    """One signature entry; fields of the wrong type read as None (rule QMS002 reports them). The fields the
+    rules and the signed statement read are read once (the entry, as parsed, never changes)."""
 
     raw: Mapping[str, Any]
     index: int = 0
@@ -80,28 +81,28 @@ class Approval:
     def name(self) -> str | None:
         return self._str("name")
 
-    @property
+    @cached_property
     def email(self) -> str | None:
         return self._str("email")
 
-    @property
+    @cached_property
     def role(self) -> str | None:
         return self._str("role")
 
-    @property
+    @cached_property
     def meaning(self) -> Meaning | None:
         value = self.raw.get("meaning")
         return _MEANINGS.get(value) if isinstance(value, str) else None
 
-    @property
+    @cached_property
     def digest(self) -> str | None:
         return self._str("digest")
 
-    @property
+    @cached_property
     def revision(self) -> int | None:
         return _whole(self.raw.get("revision"))
 
-    @property
+    @cached_property
     def at(self) -> dt.datetime | None:
         """The signing time in UTC; None when absent, not a time, or not UTC."""
         return utc_time(self.raw.get("at"))

@@ -20,7 +20,7 @@ from qms_docs.parsing.yamlerror import describe
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITER = re.compile(r"---[ \t]*(?:\r?\n|\Z)")  # the first line is exactly `---` (trailing blanks allowed)
-_CLOSING = re.compile(r"^---[ \t]*(?:\r?\n|\r?\Z)", re.MULTILINE)
+_CLOSING = re.compile(r"\n---[ \t]*(?:\r?\n|\r?\Z)")  # `\n` for a MULTILINE `^`: the search skips to each LF
 
 
 class _BoundedYAMLHandler(YAMLHandler):
@@ -54,13 +54,13 @@ def split(text: str, path: str) -> tuple[str, str]:
     first = _DELIMITER.match(text)
     if first is None:
         raise DocumentError("front matter missing: the first line must be `---` alone", path, 1)
-    close = _CLOSING.search(text, first.end())
+    close = _CLOSING.search(text, first.end() - 1)  # a line start at first.end() follows the LF before it
     if close is None:
         raise DocumentError("front matter not closed: no `---` line after the opening one", path, 1)
-    if close.start() - first.end() > MAX_FRONT_MATTER_CHARS:
+    if close.start() + 1 - first.end() > MAX_FRONT_MATTER_CHARS:
         raise DocumentError(f"the front matter is longer than {MAX_FRONT_MATTER_CHARS // 1024} KiB "
                             "(the limit for a controlled document's fields)", path, 2)
-    return text[first.end():close.start()], text[close.end():]
+    return text[first.end():close.start() + 1], text[close.end():]
 
 
 def parse(data: bytes | str, path: str) -> Document:

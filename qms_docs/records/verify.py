@@ -129,7 +129,10 @@ def verdict(judged: Judged, index: Mapping[int, int]) -> Verdict:
 
 
 def _has_entry_signature(doc: Document) -> bool:
-    return any("sig" in a.raw for a in doc.approvals)
+    for a in doc.approvals:  # (a loop: no generator per document, thousands of documents)
+        if "sig" in a.raw:
+            return True
+    return False
 
 
 def claims_approval(doc: Document) -> bool:
@@ -174,9 +177,8 @@ class Judge:
     def _entry_signed_commits(self) -> list[Commit]:
         """The commits (of those parsed) whose document carries an entry signature: every commit that adds one is
         among them (any other commit's file is read on its own when asked for, in `allowed_signers`)."""
-        parsed = self.history.parsed_documents()
-        signed = {v.commit.sha for versions in self.history.lineages.values() for v in versions
-                  if v.blob in parsed and _has_entry_signature(parsed[v.blob])}
+        blobs = {blob for blob, doc in self.history.parsed_documents().items() if _has_entry_signature(doc)}
+        signed = {v.commit.sha for versions in self.history.lineages.values() for v in versions if v.blob in blobs}
         return [c for c in self.history.commits if c.sha in signed]
 
     def document(self, blob: str) -> Document | None:
@@ -259,7 +261,7 @@ class Judge:
     @staticmethod
     def _backdated(facts: LineageFacts, doc: Document) -> tuple[Problem, ...]:
         """QMS033 warnings: entry signatures dated before the commit that first carried the signed content."""
-        if not any("sig" in a.raw for a in doc.approvals):
+        if not _has_entry_signature(doc):
             return ()
         first = next((v.commit for _, v, d in facts.docs if d.digest == doc.digest), None)
         return tuple(backdated(doc, first.authored, first.sha)) if first is not None else ()

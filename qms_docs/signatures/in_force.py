@@ -22,7 +22,9 @@ def files_at(root: Path, specs: Mapping[str, str]) -> dict[str, bytes | None]:
     shas = list(specs)
     if not shas:
         return {}
-    out = runner.git(root, "cat-file", "--batch-check", input=("\n".join(specs[s] for s in shas) + "\n").encode())
+    # --buffer: git writes its answers in blocks, not one write (and one read here) per line (half the CPU)
+    out = runner.git(root, "cat-file", "--batch-check", "--buffer",
+                     input=("\n".join(specs[s] for s in shas) + "\n").encode())
     oids = [fields[0] if len(fields) == 3 and fields[1] == "blob" else None  # "<oid> blob <size>", or "... missing"
             for fields in (line.split() for line in out.decode("utf-8", "replace").splitlines())]
     read: dict[str | None, bytes | None] = {None: None}

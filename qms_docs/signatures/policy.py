@@ -224,13 +224,9 @@ def entry_verdict(doc: Document, n: int, facts: RevisionFacts) -> Verdict | None
     signers = s.signers if s is not None and s.signers is not None else facts.signers
     if signers is None:
         return None
-    items = _entry_items(a)
-    try:
-        verdict = _verify(doc.id or "", items, signers)
-    except TypeError:  # an unhashable (hostile) field value: verified without the cache
-        from qms_docs.signatures.sshsig import verify_entry
+    from qms_docs.signatures.sshsig import verify_approval
 
-        verdict = verify_entry(doc.id or "", dict(items), signers)
+    verdict = verify_approval(doc.id or "", a, signers)
     if not verdict.valid:
         return verdict
     latest = s.added_at if s is not None and s.commit else None
@@ -251,9 +247,10 @@ def backdated(doc: Document, written_at: dt.datetime, written_in: str) -> list[P
     """QMS033 (a warning, never an error): an entry signature of this content dated more than CLOCK_SKEW before
     `written_at`, the author date of commit `written_in` that wrote the content. Nobody signs content that does
     not exist yet; the key was judged valid at `at`, so a key that had expired by then may have signed it."""
-    found = []
+    found, earliest = [], written_at - CLOCK_SKEW
     for n, a in enumerate(doc.approvals):
-        if "sig" in a.raw and matches(doc, a) and a.at is not None and a.at < written_at - CLOCK_SKEW:
+        at = a.at if "sig" in a.raw else None
+        if at is not None and at < earliest and matches(doc, a):
             found.append(Problem("QMS033", n, a.line_of("at"),
                                  f"{who(n, a)}: its entry signature is dated {a.at:%Y-%m-%dT%H:%M:%SZ}, more than "
                                  f"{_hours(CLOCK_SKEW)} before the content it signs was written (commit "
@@ -263,18 +260,6 @@ def backdated(doc: Document, written_at: dt.datetime, written_in: str) -> list[P
 
 def _hours(span: dt.timedelta) -> str:
     return f"{span.total_seconds() / 3600:g} h"
-
-
-def _entry_items(a: Approval) -> tuple[tuple[str, object], ...]:
-    return tuple((k, a.raw[k]) for k in ("revision", "digest", "role", "meaning", "at", "email", "sig") if k in a.raw)
-
-
-@lru_cache(maxsize=65536)
-def _verify(doc_id: str, items: tuple[tuple[str, object], ...], signers: AllowedSigners) -> Verdict:
-    """One verification per distinct entry and allowed-signers file (a history shows the same entry many times)."""
-    from qms_docs.signatures.sshsig import verify_entry
-
-    return verify_entry(doc_id, dict(items), signers)
 
 
 class ProofKind(StrEnum):

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from qms_docs.model.document import Approval
 from qms_docs.signatures.allowed_signers import AllowedSigners, PublicKey
-from qms_docs.signatures.statement import missing_fields, statement_of
+from qms_docs.signatures.statement import missing_fields, statement_bytes, statement_fields, statement_of
 
 NAMESPACE = "qms-approval"
 BEGIN, END = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
 MAGIC = b"SSHSIG"
 MAX_ARMORED = 65536
+MAX_VERDICTS = 65536  # verdicts verify_approval keeps (then it starts afresh)
 _HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
 _U32 = struct.Struct(">I")
 _TRUNCATED = "the signature is truncated (a length points past its end)"
@@ -53,8 +55,7 @@ class Signature:
     def signed_data(self, message: bytes) -> bytes:
         """What the key signed: MAGIC + string(namespace, reserved, hash_alg, H(message))."""
         digest = _HASHES[self.hash_algorithm](message).digest()
-        return b"".join((MAGIC, _string(self.namespace), _string(self.reserved), _string(self.hash_algorithm.encode()),
-                         _string(digest)))
+        return _signed_head(self.namespace, self.reserved, self.hash_algorithm) + _string(digest)
 
     def to_armored(self) -> str:
         """The armoured text ssh-keygen writes (base64 wrapped at 70 columns)."""
@@ -63,6 +64,12 @@ class Signature:
         blob = MAGIC + struct.pack(">I", 1) + b"".join(_string(f) for f in fields)
         text = base64.b64encode(blob).decode()
         return "\n".join([BEGIN, *(text[i:i + 70] for i in range(0, len(text), 70)), END]) + "\n"
+
+
+@lru_cache(maxsize=64)
+def _signed_head(namespace: bytes, reserved: bytes, hash_algorithm: str) -> bytes:
+    """What the signed data holds before the message's hash (one per namespace and hash, in practice)."""
+    return b"".join((MAGIC, _string(namespace), _string(reserved), _string(hash_algorithm.encode())))
 
 
 class MalformedSignature(ValueError):
@@ -79,6 +86,27 @@ def verify_entry(doc_id: str, entry: Mapping[str, Any], signers: AllowedSigners,
     if not isinstance(armored, str):
         return Verdict(False, reason="the entry has no `sig` text")
     return verify(statement.to_bytes(), armored, signers, statement.email, statement.at if when is None else when)
+
+
+_verdicts: dict[tuple[bytes, str, AllowedSigners], Verdict] = {}
+
+
+def verify_approval(doc_id: str, approval: Approval, signers: AllowedSigners) -> Verdict:
+    """verify_entry for an entry of a parsed document, one verification per distinct statement, signature and
+    allowed-signers file (a history shows the same entry in many versions): the statement's bytes hold the
+    signer and the time that the verdict depends on, so the three decide it."""
+    fields = statement_fields(doc_id, approval)
+    armored = approval.raw.get("sig")
+    if fields is None or not isinstance(armored, str):
+        return verify_entry(doc_id, approval.raw, signers)
+    message = statement_bytes(fields)
+    key = (message, armored, signers)
+    verdict = _verdicts.get(key)
+    if verdict is None:
+        if len(_verdicts) >= MAX_VERDICTS:
+            _verdicts.clear()
+        verdict = _verdicts[key] = verify(message, armored, signers, fields[6], fields[5])
+    return verdict
 
 
 def verify(message: bytes, armored: str, signers: AllowedSigners, principal: str, when: dt.datetime,
@@ -98,6 +126,12 @@ def verify(message: bytes, armored: str, signers: AllowedSigners, principal: str
     problem = check_signature(sig, message)
     if problem is not None:
         return Verdict(False, fingerprint=fingerprint, reason=problem)
+    return _valid(principal, fingerprint)
+
+
+@lru_cache(maxsize=1024)
+def _valid(principal: str, fingerprint: str) -> Verdict:
+    """The verdict of a valid signature (immutable: one per signer and key is shared)."""
     return Verdict(True, principal=principal, fingerprint=fingerprint)
 
 
@@ -119,6 +153,16 @@ def parse_armored(armored: str) -> Signature:
 
 
 def parse_blob(blob: bytes) -> Signature:
+    """The fields of an SSHSIG blob; MalformedSignature when it is not one this verifier reads."""
+    fields = _ed25519_fields(blob)
+    if fields is not None:
+        key_blob, hash_algorithm, sig_bytes = fields
+        return Signature(public_key(key_blob), _NAMESPACE, b"", hash_algorithm, "ssh-ed25519", sig_bytes)
+    return parse_wire(blob)
+
+
+def parse_wire(blob: bytes) -> Signature:
+    """parse_blob field by field (any key type, namespace and layout): every length checked."""
     reader = WireReader(blob)
     if reader.take(len(MAGIC)) != MAGIC:
         raise MalformedSignature("the signature does not start with SSHSIG")
@@ -220,3 +264,32 @@ class WireReader:
 
     def end(self) -> None:
         require(self.pos == len(self.data), "trailing bytes in the signature")
+
+
+# The fast path of parse_blob: the one layout ssh-keygen writes for an ed25519 key -------------------------
+
+def _ed25519_layout(hash_algorithm: str) -> bytes:
+    """The bytes of an ed25519 SSHSIG in namespace NAMESPACE between the key and the signature: namespace,
+    empty reserved field, hash algorithm, and the heads of the signature blob and of its 64 signature bytes."""
+    return (_string(_NAMESPACE) + _string(b"") + _string(hash_algorithm.encode())
+            + _U32.pack(4 + len(_ED25519) + 4 + 64) + _string(_ED25519) + _U32.pack(64))
+
+
+_NAMESPACE, _ED25519 = NAMESPACE.encode(), b"ssh-ed25519"
+_ED25519_KEY = _string(_ED25519) + _U32.pack(32)  # the key blob up to its 32 bytes
+_ED25519_HEAD = MAGIC + _U32.pack(1) + _U32.pack(len(_ED25519_KEY) + 32) + _ED25519_KEY
+_ED25519_MIDDLES = {_ed25519_layout(h): h for h in _HASHES}
+_KEY_START, _KEY_END = len(_ED25519_HEAD) - len(_ED25519_KEY), len(_ED25519_HEAD) + 32
+
+
+def _ed25519_fields(blob: bytes) -> tuple[bytes, str, bytes] | None:
+    """(key blob, hash algorithm, signature bytes) of the one layout `ssh-keygen -Y sign -n qms-approval` writes
+    with an ed25519 key, found at fixed offsets: the head up to the key's 32 bytes, then one of the middles, then
+    64 signature bytes (a middle is never empty, so a shorter blob matches none); None for anything else, which
+    parse_wire reads. A blob of this exact layout is what parse_wire reads field by field: the fields are the same."""
+    if not blob.startswith(_ED25519_HEAD):
+        return None
+    hash_algorithm = _ED25519_MIDDLES.get(blob[_KEY_END:-64])
+    if hash_algorithm is None:
+        return None
+    return blob[_KEY_START:_KEY_END], hash_algorithm, blob[-64:]

@@ -29,28 +29,47 @@ class Statement:
     def to_bytes(self) -> bytes:
         """Canonical JSON (sorted keys, compact, UTF-8 kept; `at` as the ISO 8601 text of the UTC time): the
         bytes `canonical_json` makes of the seven fields, written out directly (verify builds one per entry)."""
-        if type(self.revision) is not int or type(self.at) is not dt.datetime:  # noqa: E721 (exact types only)
-            return canonical_json(self.fields()).encode("utf-8")
-        text = (f'{{"at":{encode_basestring(self.at.isoformat())},"digest":{encode_basestring(self.digest)},'
-                f'"email":{encode_basestring(self.email)},"id":{encode_basestring(self.id)},'
-                f'"meaning":{encode_basestring(self.meaning)},"revision":{self.revision},'
-                f'"role":{encode_basestring(self.role)}}}')
-        return text.encode("utf-8")
+        return _encoded(self.id, self.revision, self.digest, self.role, self.meaning, self.at, self.email)
 
     def fields(self) -> dict[str, Any]:
         return {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
                 "meaning": self.meaning, "at": self.at, "email": self.email}
 
 
-def statement_of(doc_id: str, entry: Mapping[str, Any]) -> Statement | None:
+Fields = tuple[str, int, str, str, str, dt.datetime, str]  # a Statement's, in its order (id, ..., email)
+
+
+def statement_of(doc_id: str, entry: Mapping[str, Any] | Approval) -> Statement | None:
     """The statement an approval entry of document `doc_id` signs; None when a field is missing or of the wrong type."""
-    approval = Approval(entry)
+    fields = statement_fields(doc_id, entry if isinstance(entry, Approval) else Approval(entry))
+    return None if fields is None else Statement(*fields)
+
+
+def statement_fields(doc_id: str, approval: Approval) -> Fields | None:
+    """The fields of `statement_of(doc_id, approval)` without the Statement (verify reads one per entry); None when
+    one is missing or of the wrong type. `statement_bytes` of them is the statement's `to_bytes()`."""
     doc, revision, digest, role = doc_id.strip(), approval.revision, approval.digest, approval.role
     meaning, at, email = approval.meaning, approval.at, approval.email
     if (not doc or revision is None or digest is None or role is None or meaning is None or at is None
             or email is None):
         return None
-    return Statement(id=doc, revision=revision, digest=digest, role=role, meaning=meaning.value, at=at, email=email)
+    return doc, revision, digest, role, meaning.value, at, email
+
+
+def statement_bytes(fields: Fields) -> bytes:
+    """Statement.to_bytes of a statement with these fields."""
+    return _encoded(*fields)
+
+
+def _encoded(doc: str, revision: int, digest: str, role: str, meaning: str, at: dt.datetime, email: str) -> bytes:
+    if type(revision) is not int or type(at) is not dt.datetime:  # noqa: E721 (exact types only)
+        fields = {"id": doc, "revision": revision, "digest": digest, "role": role, "meaning": meaning, "at": at,
+                  "email": email}
+        return canonical_json(fields).encode("utf-8")
+    return (f'{{"at":{encode_basestring(at.isoformat())},"digest":{encode_basestring(digest)},'
+            f'"email":{encode_basestring(email)},"id":{encode_basestring(doc)},'
+            f'"meaning":{encode_basestring(meaning)},"revision":{revision},'
+            f'"role":{encode_basestring(role)}}}').encode()
 
 
 def missing_fields(doc_id: str, entry: Mapping[str, Any]) -> tuple[str, ...]:
