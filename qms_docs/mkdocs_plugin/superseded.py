@@ -19,7 +19,6 @@ import shutil
 import signal
 import stat
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -128,9 +127,10 @@ def present(site: Path) -> set[str]:
     return found
 
 
-def clear(site: Path, before: set[str], written: list[str], since: int) -> None:
+def clear(site: Path, before: set[str], written: list[str]) -> None:
     """Removes what the previous build left and this one did not write (`written`: also what the builder
-    writes there): files older than this build (`since`, ns), then the folders left empty."""
+    writes there), then the folders left empty. By name, never by date: a page the clock dated after this
+    build (a clock set back between builds) is removed like any other left over (tested)."""
     kept = set(written)
     for name in written:
         while "/" in name:
@@ -142,7 +142,7 @@ def clear(site: Path, before: set[str], written: list[str], since: int) -> None:
             st = path.lstat()
             if stat.S_ISDIR(st.st_mode):
                 path.rmdir()  # (fails when not empty: something of this build is in it)
-            elif st.st_mtime_ns < since:
+            else:
                 path.unlink()
     for aside in site.glob(ASIDE + "*"):
         shutil.rmtree(aside, ignore_errors=True)
@@ -155,20 +155,20 @@ def theirs(renderer: Renderer, directory_urls: bool) -> list[str]:
     return [n for n in [*names, *(a.uri for a in renderer.chosen)] if n.startswith(SUPERSEDED_DIR + "/")]
 
 
-def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path, since: int) -> int:
+def _write_and_clear(writer: archive.Writer, renderer: Renderer, site: Path) -> int:
     before = present(site)
     written = writer.write(renderer.superseded_pages(), site, before)
     renderer.keep()
-    clear(site, before, written + theirs(renderer, writer.chrome.directory_urls), since)
+    clear(site, before, written + theirs(renderer, writer.chrome.directory_urls))
     return len(written)
 
 
 def start(renderer: Renderer, config: MkDocsConfig, files: Files) -> Job:
     """Starts writing the superseded pages into the site folder (forked where that is safe)."""
     writer = archive.Writer(chrome(config, files), config.markdown_extensions, config.mdx_configs, renderer.cache)
-    site, since = Path(config.site_dir), time.time_ns()
+    site = Path(config.site_dir)
     reclaim(site)
-    job = Job(lambda: _write_and_clear(writer, renderer, site, since))
+    job = Job(lambda: _write_and_clear(writer, renderer, site))
     if not renderer.superseded or not hasattr(os, "fork") or threading.active_count() > 1:
         return job
     read, write = os.pipe()
