@@ -124,7 +124,7 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
         if not request.manual:
             rendered = render.render(compose.document(composer, entries[0]), stylesheet, pictures, data)
         else:
-            rendered = _manual(composer, pub.head, stylesheet, pictures, data)
+            rendered = parallel.manual(composer, pub.head, stylesheet, pictures, data)
     out = request.out or default_out(request, entries, as_of, lang if lang != pub.config.languages.default else None)
     lines = [f"warning: {p}" for p in (*problems, *rendered.refused)]
     if request.copy is not None:
@@ -136,17 +136,6 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
     marked = f"; marked {', '.join(s.value.upper() for s in marks)}" if marks else ""
     lines.append(f"wrote {out}: {what} as in force on {as_of}, {rendered.pages} pages{marked}")
     return "\n".join(lines)
-
-
-def _manual(composer: compose.Composer, head: str | None, stylesheet: str, pictures: dict[str, bytes],
-            data: bytes) -> render.Rendered:
-    """The manual, laid out in parts at once when this machine can (`parallel`), else whole: the same PDF."""
-    if parallel.available() and len(composer.pub.documents) >= parallel.PARTS:
-        try:
-            return parallel.render_manual(compose.split_manual(composer, head, parallel.PARTS), stylesheet, pictures, data)
-        except parallel.Unsound:
-            pass
-    return render.render(compose.manual(composer, head), stylesheet, pictures, data)
 
 
 def default_out(request: Request, entries: list[Entry], as_of: dt.date, lang: str | None = None) -> Path:

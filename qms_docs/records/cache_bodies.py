@@ -108,9 +108,11 @@ class ConvertedBodies:
             return None
         try:
             text, linked, asked = json.loads(raw)
-            return Converted(text, tuple(linked), tuple((a[0], a[1], a[2]) for a in asked))
+            kept = Converted(text, tuple(linked), tuple((a[0], a[1], a[2]) for a in asked))
         except (ValueError, TypeError, IndexError, KeyError):
             return None
+        plain = isinstance(text, str) and all(isinstance(u, str) for u in kept.linked)
+        return kept if plain and all(isinstance(k, str) and isinstance(q, str) for k, q, _ in kept.asked) else None
 
     def use(self, key: str, files: bool) -> None:
         lines = self._lines(files)
@@ -125,7 +127,7 @@ class ConvertedBodies:
 
     def headings(self, text: str) -> list[str] | None:
         """The HTML of the headings `text` (Markdown) converted for a superseded page (`archive.Writer`)."""
-        lines, key = self._lines(None), hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+        lines, key = self._lines(None), _text_key(text)
         raw = lines.peek(key)
         if raw is None:
             return None
@@ -139,13 +141,16 @@ class ConvertedBodies:
         return found
 
     def put_headings(self, text: str, converted: list[str]) -> None:
-        key = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-        self._lines(None).use(key, json.dumps(converted, separators=(",", ":")), added=True)
+        self._lines(None).use(_text_key(text), json.dumps(converted, separators=(",", ":")), added=True)
 
     def save(self) -> None:
         """Each file this process used is rewritten with the entries it used (when that changes it)."""
         for lines in self.files.values():
             lines.save()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def open_bodies(root: Path, header: str | None, language: str) -> ConvertedBodies | None:

@@ -32,8 +32,8 @@ class Statement:
         return _encoded(self.id, self.revision, self.digest, self.role, self.meaning, self.at, self.email)
 
     def fields(self) -> dict[str, Any]:
-        return {"id": self.id, "revision": self.revision, "digest": self.digest, "role": self.role,
-                "meaning": self.meaning, "at": self.at, "email": self.email}
+        return dict(zip(FIELDS, (self.id, self.revision, self.digest, self.role, self.meaning, self.at, self.email),
+                        strict=True))
 
 
 Fields = tuple[str, int, str, str, str, dt.datetime, str]  # a Statement's, in its order (id, ..., email)
@@ -63,9 +63,7 @@ def statement_bytes(fields: Fields) -> bytes:
 
 def _encoded(doc: str, revision: int, digest: str, role: str, meaning: str, at: dt.datetime, email: str) -> bytes:
     if type(revision) is not int or type(at) is not dt.datetime:  # noqa: E721 (exact types only)
-        fields = {"id": doc, "revision": revision, "digest": digest, "role": role, "meaning": meaning, "at": at,
-                  "email": email}
-        return canonical_json(fields).encode("utf-8")
+        return canonical_json(dict(zip(FIELDS, (doc, revision, digest, role, meaning, at, email), strict=True))).encode()
     return (f'{{"at":{encode_basestring(at.isoformat())},"digest":{encode_basestring(digest)},'
             f'"email":{encode_basestring(email)},"id":{encode_basestring(doc)},'
             f'"meaning":{encode_basestring(meaning)},"revision":{revision},'

@@ -247,7 +247,7 @@ def manual(composer: Composer, head: str | None) -> str:
 
 
 # A link to an anchor that another part of the manual holds: WeasyPrint writes it as a URI link, which
-# `parallel.merge` turns into a link to the named destination once the parts are one PDF.
+# `join.join` turns into a link to the named destination once the parts are one PDF.
 ELSEWHERE = "qms-anchor:"
 _ID = re.compile(r' id="([^"]*)"')
 _HREF = re.compile(r' href="#([^"]*)"')

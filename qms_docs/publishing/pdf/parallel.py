@@ -28,8 +28,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO
 
-from qms_docs.publishing.pdf import join, render
-from qms_docs.publishing.pdf.compose import Split
+from qms_docs.publishing.pdf import compose, join, render
+from qms_docs.publishing.pdf.compose import Composer, Split
 from qms_docs.publishing.pdf.numbering import LaidOut, Numbering
 
 # Measured on two cores (bench/bench_pdf.py, example manual): each part's process takes 2.3-2.7 s CPU
@@ -47,6 +47,17 @@ def available() -> bool:
     does not support forking a process that has loaded its system frameworks), and no other thread
     (one holding a lock when the process forks would leave it held in the part's process for good)."""
     return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+
+
+def manual(composer: Composer, head: str | None, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
+    """The manual: in parts at once where this machine can (`available`), else (or where the parts cannot make
+    the manual laid out whole) in one piece: the same PDF either way."""
+    if available() and len(composer.pub.documents) >= PARTS:
+        try:
+            return render_manual(compose.split_manual(composer, head, PARTS), css, images, manifest)
+        except Unsound:
+            pass
+    return render.render(compose.manual(composer, head), css, images, manifest)
 
 
 def render_manual(split: Split, css: str, images: Mapping[str, bytes], manifest: bytes) -> render.Rendered:
