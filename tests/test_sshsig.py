@@ -181,11 +181,12 @@ def test_armour_round_trips_byte_for_byte(keys: dict[str, Path]) -> None:
         assert parse_armored(armored).to_armored() == armored
 
 
-def test_reading_signatures_loads_cryptography_only_when_one_is_verified() -> None:
+def test_reading_signatures_loads_the_crypto_libraries_only_when_one_is_verified() -> None:
     code = ("import sys; import qms_docs.signatures.sshsig, qms_docs.signatures.allowed_signers, "
-            "qms_docs.signatures.statement, qms_docs.signatures.signer; print('cryptography' in sys.modules)")
+            "qms_docs.signatures.statement, qms_docs.signatures.signer; print('cryptography' in sys.modules, "
+            "'nacl' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip() == "False"
+    assert proc.stdout.strip() == "False False"
 
 
 @pytest.mark.parametrize("body", ["U1NIU0lH\u00e9", "U1NI=U0lH", "=U1NIU0lH", "U1NIU0l", "U1NI*U0lH"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import struct
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
 from qms_docs.signatures import sshsig
 from qms_docs.signatures.allowed_signers import AllowedSigners, parse_allowed_signers
-from qms_docs.signatures.sshsig import BEGIN, END, MalformedSignature, Signature, Verdict, parse_armored, parse_wire
+from qms_docs.signatures.sshsig import BEGIN, END, MalformedSignature, Signature, Verdict, parse_armored, parse_wire, public_key
 from tests.sshsig_support import AT, JANE, keygen, needs_ssh_keygen, pub, ssh_sign, ssh_verify
 from tests.test_sshsig import STATEMENT
 
@@ -119,3 +120,20 @@ def test_what_the_fast_path_leaves_to_the_full_reader_gets_its_reason(
     fast, generic = _both(blob, signers, monkeypatch)
     assert fast == generic
     assert fast.valid is (case == "ecdsa key")
+
+
+def _ed25519_blob(point: bytes) -> bytes:
+    return b"".join(struct.pack(">I", len(f)) + f for f in (b"ssh-ed25519", point))
+
+
+@pytest.mark.parametrize("sig_bytes", [b"\x01" + bytes(63), b"\x01" + bytes(62), b"\x01" + bytes(64)])
+def test_a_small_order_key_proves_nothing(sig_bytes: bytes) -> None:
+    """Under the identity point as a key, R = identity and S = 0 satisfy the bare verification equation for every
+    statement: a `sig` that anyone can make (`ssh-keygen -Y verify` and OpenSSL's ed25519 accept it). A listed key
+    of small order, and a signature of the wrong length, is refused, never an exception."""
+    key = _ed25519_blob(b"\x01" + bytes(31))
+    signers = parse_allowed_signers(f"{JANE} ssh-ed25519 {base64.b64encode(key).decode()}\n")
+    forged = Signature(public_key(key), b"qms-approval", b"", "sha512", "ssh-ed25519", sig_bytes)
+    verdict = sshsig.verify(STATEMENT, forged.to_armored(), signers, JANE, AT)
+    assert not verdict.valid
+    assert verdict.reason == "the signature does not match the statement (changed after signing, or signed by another key)"

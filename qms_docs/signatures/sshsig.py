@@ -191,25 +191,21 @@ def public_key(blob: bytes) -> PublicKey:
 
 def check_signature(sig: Signature, message: bytes) -> str | None:
     """None when the key's signature over the signed data holds; else why not."""
-    invalid, unreadable, verify_raw = _crypto()
     try:
-        verify_raw(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
-    except invalid:
-        return "the signature does not match the statement (changed after signing, or signed by another key)"
-    except unreadable as e:
+        holds = _verify_raw()(sig.key, sig.sig_format, sig.sig_bytes, sig.signed_data(message))
+    except (MalformedSignature, ValueError, TypeError) as e:
         return str(e) or "the signature cannot be read"
+    if not holds:
+        return "the signature does not match the statement (changed after signing, or signed by another key)"
     return None
 
 
 @cache
-def _crypto() -> tuple[type[Exception], tuple[type[Exception], ...], Callable[[PublicKey, str, bytes, bytes], None]]:
-    """(InvalidSignature, what makes a signature unreadable, keys.verify_raw): cryptography loads on the first
-    signature, not on import."""
-    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-
+def _verify_raw() -> Callable[[PublicKey, str, bytes, bytes], bool]:
+    """keys.verify_raw: the crypto libraries load on the first signature, not on import."""
     from qms_docs.signatures.keys import verify_raw
 
-    return InvalidSignature, (MalformedSignature, ValueError, UnsupportedAlgorithm, TypeError), verify_raw
+    return verify_raw
 
 
 def require(condition: bool, reason: str) -> None:
