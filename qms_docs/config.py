@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -184,6 +185,17 @@ class _Validator:
             raise self.fail(keys, "must not be empty")
         return tuple(v.strip() for v in value)
 
+    def repo_path(self, value: Any, keys: tuple[str, ...], problem: str) -> str:
+        """A path inside the repository, normalised once (`./.qms/x` and `.qms//x` are `.qms/x`) so that
+        every reader names the same file git does, in a bare repository too; `problem` when it leaves the
+        repository."""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(keys, problem)
+        path = posixpath.normpath(value.strip())
+        if path.startswith(("/", "../")) or path in (".", ".."):
+            raise self.fail(keys, problem)
+        return path
+
     def config(self, data: Any) -> Config:
         if data is None:
             raise self.fail((), "the file is empty; see SPEC section 3 for the format")
@@ -191,19 +203,20 @@ class _Validator:
         roles = self.roles(top.get("roles"))
         languages = self.languages(top.get("languages"))
         types = self.types(top.get("types"), roles, languages)
-        documents_dir = top.get("documents_dir", "controlled")
-        if not isinstance(documents_dir, str) or not documents_dir.strip() or documents_dir.startswith("/") \
-                or ".." in Path(documents_dir).parts:
-            raise self.fail(("documents_dir",), "must be a relative folder inside the repository")
+        documents_dir = self.repo_path(top.get("documents_dir", "controlled"), ("documents_dir",),
+                                       "must be a relative folder inside the repository")
         protected = self.str_list(top.get("protected_branches", ["main"]), ("protected_branches",), empty_ok=True)
         approvers = self.str_list(top.get("config_approvers", ["quality-manager"]), ("config_approvers",))
         for i, role in enumerate(approvers):
             if role not in roles:
                 raise self.fail(("config_approvers", str(i)), f"unknown role {role!r} (not in roles)")
-        return Config(types=types, roles=roles, documents_dir=documents_dir.strip().strip("/"),
+        return Config(types=types, roles=roles, documents_dir=documents_dir,
                       protected_branches=protected, config_approvers=approvers,
                       signing=self.signing(top.get("signing", {})), exclusions=self.exclusions(top.get("exclusions", {})),
-                      trusted_files=self.str_list(top.get("trusted_files", []), ("trusted_files",), empty_ok=True),
+                      trusted_files=tuple(
+                          self.repo_path(f, ("trusted_files", str(i)), "must be a path inside the repository")
+                          for i, f in enumerate(self.str_list(top.get("trusted_files", []), ("trusted_files",),
+                                                              empty_ok=True))),
                       languages=languages)
 
     def roles(self, value: Any) -> dict[str, tuple[str, ...]]:
@@ -318,9 +331,8 @@ class _Validator:
         required = spec.get("required", False)
         if not isinstance(required, bool):
             raise self.fail(("signing", "required"), "must be true or false")
-        signers = spec.get("allowed_signers", ".qms/allowed_signers")
-        if not isinstance(signers, str) or not signers.strip():
-            raise self.fail(("signing", "allowed_signers"), "must be a path to an allowed-signers file")
+        signers = self.repo_path(spec.get("allowed_signers", ".qms/allowed_signers"), ("signing", "allowed_signers"),
+                                 "must be a path to an allowed-signers file inside the repository")
         method = spec.get("method", "entry")
         if method not in ("entry", "commit"):
             raise self.fail(("signing", "method"), "must be entry (the approval's `sig`) or commit (SSH-signed commits)")

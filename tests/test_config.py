@@ -35,6 +35,11 @@ def test_the_spec_example_loads_into_typed_frozen_objects() -> None:
     ("config_approvers: [quality-manager]", "config_approvers: [auditor]", "config_approvers.0: unknown role 'auditor'"),
     ("signing: {required: false", "signing: {required: maybe", "signing.required: must be true or false"),
     ("documents_dir: controlled", "documents_dir: ../elsewhere", "documents_dir: must be a relative folder"),
+    ("documents_dir: controlled", "documents_dir: controlled/../..", "documents_dir: must be a relative folder"),
+    ("allowed_signers: .qms/allowed_signers", "allowed_signers: /etc/ssh/keys",
+     "signing.allowed_signers: must be a path to an allowed-signers file inside the repository"),
+    ("protected_branches: [main]", "protected_branches: [main]\ntrusted_files: [ci.yml, ../ci.yml]",
+     "trusted_files.1: must be a path inside the repository"),
     ("types:\n", "types: [\n", "(while parsing a flow sequence started at line 2)"),
 ])
 def test_invalid_configuration_names_file_line_and_key(old: str, new: str, expected: str) -> None:
@@ -63,3 +68,13 @@ def test_missing_configuration_says_how_to_create_it(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     result = CliRunner().invoke(cli, ["check", "--repo", str(tmp_path)])
     assert result.exit_code == 2 and "qms init" in result.stderr
+
+
+def test_paths_are_read_as_git_names_them() -> None:
+    """`./x`, `x//y` and `x/../y` name the file git holds at `x`, `x/y` and `y`: the guard and the key reader agree."""
+    config = parse_config(QMS_YML.replace("allowed_signers: .qms/allowed_signers", "allowed_signers: ./.qms//allowed_signers")
+                          .replace("documents_dir: controlled", "documents_dir: ./controlled/")
+                          + "trusted_files: [./.github/workflows/../workflows/qms.yml]\n")
+    assert config.signing.allowed_signers == ".qms/allowed_signers"
+    assert config.documents_dir == "controlled"
+    assert config.trusted_files == (".github/workflows/qms.yml",)

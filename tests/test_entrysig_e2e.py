@@ -8,9 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import doc_path, git, make_document
-from tests.entrysig_support import EVE, JANE, OMAR, QP1, QP2, SAM, approve, commit_all, entry_server, make_keys, signed_branch
-from tests.helpers_hooks import push, qms, with_qms_on_path
+from tests.builders import commit, doc_path, git, make_document
+from tests.entrysig_support import (
+    ENTRY_YML,
+    EVE,
+    JANE,
+    OMAR,
+    QP1,
+    QP2,
+    SAM,
+    allowed_signers,
+    approve,
+    commit_all,
+    draft,
+    entry_server,
+    make_keys,
+    public,
+    signed_branch,
+)
+from tests.helpers_hooks import make_server, push, qms, shims, with_qms_on_path
+from tests.site_fixture import SITE_YML
 from tests.sshsig_support import needs_ssh_keygen
 
 pytestmark = needs_ssh_keygen
@@ -147,3 +164,30 @@ def test_a_key_not_listed_for_the_signer_is_refused_before_writing(server: tuple
     assert (work / QP1).read_bytes() == before
     done = approve(work, EVE, keys["eve"])  # Eve holds no role: refused as before
     assert done.returncode == 1 and (work / QP1).read_bytes() == before
+
+
+
+def test_an_allowed_signers_path_written_another_way_names_the_same_guarded_file(
+        qms_repo: Path, tmp_path: Path, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """qms.yml naming `./.qms//allowed_signers`: the keys are read from `.qms/allowed_signers` in the bare
+    repository too (check, pre-receive, verify), and that file stays guarded against someone without the role."""
+    with_qms_on_path(monkeypatch)
+    yml = ENTRY_YML.replace("allowed_signers: .qms/allowed_signers", "allowed_signers: ./.qms//allowed_signers")
+    assert yml != ENTRY_YML
+    commit(qms_repo, {**shims(), "qms.yml": yml, ".qms/allowed_signers": allowed_signers(keys), "mkdocs.yml": SITE_YML},
+           "Require entry signatures", author=JANE)
+    commit(qms_repo, {QP1: draft("QP-001"), QP2: draft("QP-002")}, "QP-001, QP-002: first drafts", author=SAM)
+    remote, work = make_server(qms_repo, tmp_path)
+    signed_branch(work, keys)
+    land(work, "merge")
+    checked = qms("check", "--base", "origin/main", cwd=work)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stderr
+    verified = qms("verify", "main", cwd=remote)
+    assert verified.returncode == 0 and "every signature is valid" in verified.stdout, verified.stdout
+    with (work / ".qms" / "allowed_signers").open("a", encoding="utf-8") as f:
+        f.write(f'{JANE[1]} namespaces="qms-approval" {public(keys["eve"])}\n')
+    assert commit_all(work, "Signers: one more key", EVE, "--no-verify").returncode == 0
+    refused = push(work, "main")
+    assert refused.returncode != 0 and "QMS014" in refused.stderr and ".qms/allowed_signers" in refused.stderr

@@ -42,7 +42,7 @@ from qms_docs.rules.config_change import guarded_files
 from qms_docs.rules.facts import ChangeFacts, ConfigCommit, Matching, Signature
 from qms_docs.rules.revisions import LOCKED
 from qms_docs.signatures.allowed_signers import AllowedSigners
-from qms_docs.signatures.policy import signers_of
+from qms_docs.signatures.in_force import allowed_signers
 
 PER_COMMIT = (Scope.CHANGE, Scope.HISTORY)
 
@@ -223,11 +223,6 @@ def signed_by(root: Path, shas: Sequence[str], allowed_signers: bytes | None) ->
     return {sha: frozenset(p.strip().lower() for p in (who or "").split(",") if p.strip()) for sha, who in found.items()}
 
 
-def allowed_signers(reader: runner.BlobReader, rev: str, config: Config) -> AllowedSigners:
-    """The allowed-signers file `config` names, as commit `rev` holds it (the one in force for a change based there)."""
-    return signers_of(reader.read(f"{rev}:{config.signing.allowed_signers.removeprefix('./')}"))
-
-
 def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, current: Snapshot | None) -> list[Finding]:
     """The findings of every commit of doc_base..head, and of the uncommitted state when `current` is given.
 
@@ -248,7 +243,7 @@ def judge_range(root: Path, ctx: Context, revs: tuple[str, str], head: str, curr
         steps = [(step, step_changes(step.per_parent, config.documents_dir, guarded, blobs.load, blobs.load))
                  for step in map(Step.of, commits)]
         if config.signing.required:
-            allowed = blobs.reader.read(f"{trust}:{config.signing.allowed_signers.removeprefix('./')}")
+            allowed = blobs.reader.read(f"{trust}:{config.signing.allowed_signers}")
             judge.signers = signed_by(root, [s.sha for s, c in steps if s.sha and (c.guarded or c.adds_entries())],
                                       allowed)
         for n, (step, changes) in enumerate(steps):

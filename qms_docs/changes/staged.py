@@ -36,6 +36,7 @@ class Staged:
     documents: Snapshot  # the staged state of the changed documents
     base: Snapshot | None  # their state in HEAD
     git_files: Mapping[str, Path] = field(default_factory=dict)  # ID_INDEX, MERGE_HEAD -> where they are
+    head_signers: bytes | None = None  # the allowed-signers file `config` names, as HEAD holds it
 
     def changed_ids(self) -> tuple[str, ...]:
         """Ids of the documents the commit changes (a deleted one by its id in HEAD)."""
@@ -86,9 +87,11 @@ def read_staged(root: Path) -> Staged:
         new = _parse(reader, ((c.path, c.blob) for c in docs if c.status != "D" and is_document(c.path, folder)))
         old = _parse(reader, ((c.old_path, c.old_blob) for c in docs if c.status in "MDRT"
                               and is_document(c.old_path, folder))) if head else ([], [])
+        # read while the reader is open (a second cat-file costs more than a blob the hook may not need)
+        signers = reader.read(f"HEAD:{config.signing.allowed_signers}") if head else None
     return Staged(config, head, docs, tuple(p for p in guarded_files(config) if p in touched),
                   Snapshot(INDEX, config, tuple(new[0]), tuple(new[1])),
-                  Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None, git_files)
+                  Snapshot("HEAD", config, tuple(old[0]), tuple(old[1]), head) if head else None, git_files, signers)
 
 
 def _front_ids(data: bytes) -> tuple[str | None, str | None]:

@@ -63,12 +63,10 @@ def _commit_facts(root: Path, staged: Staged, facts: ChangeFacts,
     if not staged.config_changes and not any(entries for _, _, entries in news):
         return facts
     name, email = _author(root)
-    from qms_docs.changes.range import allowed_signers  # only when the commit adds entries or changes a guarded file
+    from qms_docs.signatures.policy import signers_of  # only when the commit adds entries or changes a guarded file
 
-    with runner.BlobReader(root) as reader:
-        signers = allowed_signers(reader, "HEAD", staged.config)
     return replace(
-        facts, allowed_signers=signers,
+        facts, allowed_signers=signers_of(staged.head_signers),
         signatures=tuple(Signature(new.path, i, None, name, email) for _, new, entries in news for i, _ in entries),
         content_authors={new.path: {email.lower(): None} for old, new, entries in news
                          if entries and (old is None or old.digest != new.digest)},

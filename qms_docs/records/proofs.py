@@ -36,7 +36,7 @@ def _signed_commits(root: Path, policies: Policies, revisions: Sequence[tuple[Do
             commit = added.get(n)
             config = policies.at(commit) if commit is not None and "sig" not in a.raw else None
             if commit is not None and isinstance(config, Config):
-                specs[commit.sha] = f"{policies.base(commit)}:{config.signing.allowed_signers.removeprefix('./')}"
+                specs[commit.sha] = f"{policies.base(commit)}:{config.signing.allowed_signers}"
     groups: dict[bytes, list[str]] = {}
     for sha, allowed in files_at(root, specs).items():
         if allowed:

@@ -169,7 +169,7 @@ class Judge:
             for c in self._entry_signed_commits():
                 config = self.policies.at(c)
                 if not isinstance(config, str):
-                    specs[c.sha] = f"{self.policies.base(c)}:{config.signing.allowed_signers.removeprefix('./')}"
+                    specs[c.sha] = f"{self.policies.base(c)}:{config.signing.allowed_signers}"
             self._allowed = signers_at(self.history.root, specs)
         found = self._allowed.get(commit.sha)
         return found if found is not None else signers_of(self.policies.allowed_signers(commit))

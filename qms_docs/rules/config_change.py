@@ -17,7 +17,7 @@ def guarded_files(config: Config) -> tuple[str, ...]:
     """qms.yml, the allowed-signers file it names, mkdocs.yml (what reaches the site) and `trusted_files`
     (SPEC 3): who may approve, with which keys, and what is published."""
     paths = (CONFIG_FILE, config.signing.allowed_signers, MKDOCS_FILE, *config.trusted_files)
-    return tuple(dict.fromkeys(p.removeprefix("./") for p in paths))
+    return tuple(dict.fromkeys(paths))  # config.py normalises the paths
 
 
 def _refusal(ctx: Context, c: ConfigCommit) -> str | None:

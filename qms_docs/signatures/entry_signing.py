@@ -21,7 +21,7 @@ from qms_docs.signatures.statement import statement_of
 
 def signers_in_force(root: Any, signing: Signing) -> AllowedSigners:
     """The allowed-signers file as committed at HEAD; SigningRefused when HEAD holds none."""
-    path = signing.allowed_signers.removeprefix("./")
+    path = signing.allowed_signers
     with runner.BlobReader(root) as reader:
         data = reader.read(f"HEAD:{path}")
     if data is None:

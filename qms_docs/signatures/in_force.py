@@ -1,14 +1,20 @@
-"""The allowed-signers file in force at many commits at once: one `cat-file --batch-check` for all of them,
-each distinct file read and parsed once (a history has thousands of commits and a handful of files)."""
+"""The allowed-signers file in force: at one commit, or at many at once (one `cat-file --batch-check` for all of
+them, each distinct file read and parsed once: a history has thousands of commits and a handful of files)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
+from qms_docs.config import Config
 from qms_docs.gitio import runner
 from qms_docs.signatures.allowed_signers import AllowedSigners
 from qms_docs.signatures.policy import signers_of
+
+
+def allowed_signers(reader: runner.BlobReader, rev: str, config: Config) -> AllowedSigners:
+    """The allowed-signers file `config` names, as commit `rev` holds it (the one in force for a change based there)."""
+    return signers_of(reader.read(f"{rev}:{config.signing.allowed_signers}"))
 
 
 def signers_at(root: Path, specs: Mapping[str, str]) -> dict[str, AllowedSigners]:
