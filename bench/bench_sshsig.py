@@ -10,7 +10,6 @@ which qms uses, beside OpenSSL's (`cryptography`) for comparison."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import subprocess
 import tempfile
@@ -52,7 +51,7 @@ def main() -> None:
         for i in range(a.signatures):
             message = Statement(f"QP-{i:04d}", 1 + i % 7, f"sha256:{i:064x}", "quality-manager", "approved", AT,
                                 EMAIL).to_bytes()
-            pairs.append((message, dataclasses.replace(template, sig_bytes=private.sign(template.signed_data(message)))
+            pairs.append((message, template._replace(sig_bytes=private.sign(template.signed_data(message)))
                           .to_armored()))
         message, armored = pairs[0]
         (folder / "m.sig").write_text(armored)

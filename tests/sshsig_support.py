@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -69,7 +68,7 @@ def forge_rsa(key: Path, message: bytes, sig_format: str, hash_algorithm: str = 
     template = Signature(public_key(key), NAMESPACE.encode(), b"", hash_algorithm, sig_format, b"")
     digest = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512(), "ssh-rsa": hashes.SHA1()}[sig_format]
     signed = private.sign(template.signed_data(message), padding.PKCS1v15(), digest)
-    return dataclasses.replace(template, sig_bytes=signed).to_armored()
+    return template._replace(sig_bytes=signed).to_armored()
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import struct
 import subprocess
@@ -170,7 +169,7 @@ def test_unsupported_hash_and_small_rsa_keys_are_refused(keys: dict[str, Path], 
     verdict = verify(STATEMENT, armored, parse_allowed_signers(f"{JANE} {pub(small)}"), JANE, AT)
     assert not verdict.valid and "under 2048 bits" in (verdict.reason or "")
     sig = parse_armored(ssh_sign(keys["ed25519"], STATEMENT))
-    sha1 = dataclasses.replace(sig, hash_algorithm="sha1").to_armored()
+    sha1 = sig._replace(hash_algorithm="sha1").to_armored()
     verdict = verify(STATEMENT, sha1, parse_allowed_signers(f"{JANE} {pub(keys['ed25519'])}"), JANE, AT)
     assert not verdict.valid and "'sha1' is not sha256 or sha512" in (verdict.reason or "")
 

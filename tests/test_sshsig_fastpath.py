@@ -4,7 +4,6 @@ same reason, and agrees with `ssh-keygen -Y verify` on a tampered byte in each f
 from __future__ import annotations
 
 import base64
-import dataclasses
 import struct
 from pathlib import Path
 
@@ -44,8 +43,8 @@ def _sha256_signature(key: Path) -> str:
     """What ssh-keygen would write with `-O hashalg=sha256` (made in-process: not every ssh-keygen has it)."""
     private = load_ssh_private_key(key.read_bytes(), password=None)
     assert isinstance(private, Ed25519PrivateKey)
-    template = dataclasses.replace(parse_armored(ssh_sign(key, STATEMENT)), hash_algorithm="sha256", sig_bytes=b"")
-    return dataclasses.replace(template, sig_bytes=private.sign(template.signed_data(STATEMENT))).to_armored()
+    template = parse_armored(ssh_sign(key, STATEMENT))._replace(hash_algorithm="sha256", sig_bytes=b"")
+    return template._replace(sig_bytes=private.sign(template.signed_data(STATEMENT))).to_armored()
 
 
 def _both(blob: bytes, signers: AllowedSigners, monkeypatch: pytest.MonkeyPatch) -> tuple[Verdict, Verdict]:
@@ -112,8 +111,8 @@ def test_what_the_fast_path_leaves_to_the_full_reader_gets_its_reason(
     ed25519 = parse_armored(ssh_sign(keys["ed25519"], STATEMENT))
     armored = {"git namespace": ssh_sign(keys["ed25519"], STATEMENT, "git"),
                "ecdsa key": ssh_sign(keys["ecdsa"], STATEMENT),
-               "reserved field": dataclasses.replace(ed25519, reserved=b"x").to_armored(),
-               "sha1": dataclasses.replace(ed25519, hash_algorithm="sha1").to_armored()}[case]
+               "reserved field": ed25519._replace(reserved=b"x").to_armored(),
+               "sha1": ed25519._replace(hash_algorithm="sha1").to_armored()}[case]
     blob = _blob(armored)
     if case != "ecdsa key":
         assert sshsig._ed25519_fields(blob) is None

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qms_docs.config import Config, DocType, Signing
 from qms_docs.model.document import Approval, Document, Meaning, Status
@@ -46,8 +46,7 @@ class SignatureFacts:
     signing_key: str | None = None  # fingerprint of the key of the valid SSH signature of `commit` (`signed_by`)
 
 
-@dataclass(frozen=True)
-class RevisionFacts:
+class RevisionFacts(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     config: Config  # qms.yml in force for the revision (type, required roles, signing)
     signatures: Mapping[int, SignatureFacts] | None = None  # None: provenance not judged (static check)
     authors: frozenset[str] | None = None  # lower-case e-mails of everyone who wrote the revision; None: not judged
@@ -269,8 +268,7 @@ class ProofKind(StrEnum):
     INVALID = "invalid"  # an entry signature that does not verify
 
 
-@dataclass(frozen=True)
-class Proof:
+class Proof(NamedTuple):  # a plain record: a NamedTuple costs a tenth of a dataclass to define
     """How an entry's signer is proven, with what `describe` needs to say it."""
 
     kind: ProofKind
