@@ -39,10 +39,10 @@ def draft(doc_id: str) -> str:
         "approvals: []", "effective_date: 2026-11-01\napprovals: []")
 
 
-def entry_server(seed: Path, where: Path, keys: dict[str, Path]) -> tuple[Path, Path]:
+def entry_server(seed: Path, where: Path, keys: dict[str, Path], yml: str = ENTRY_YML) -> tuple[Path, Path]:
     """main: qms.yml with signing.required (method entry), the allowed-signers file and mkdocs.yml committed by
     the quality manager, and QP-001/QP-002 revision 1 drafts written by Sam."""
-    commit(seed, {**shims(), "qms.yml": ENTRY_YML, ".qms/allowed_signers": allowed_signers(keys),
+    commit(seed, {**shims(), "qms.yml": yml, ".qms/allowed_signers": allowed_signers(keys),
                   "mkdocs.yml": SITE_YML}, "Require entry signatures", author=JANE)
     commit(seed, {QP1: draft("QP-001"), QP2: draft("QP-002")}, "QP-001, QP-002: first drafts", author=SAM)
     return make_server(seed, where)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import commit, doc_path, git, make_document
+from tests.builders import doc_path, git, make_document
 from tests.entrysig_support import (
     ENTRY_YML,
     EVE,
@@ -17,17 +17,14 @@ from tests.entrysig_support import (
     QP1,
     QP2,
     SAM,
-    allowed_signers,
     approve,
     commit_all,
-    draft,
     entry_server,
     make_keys,
     public,
     signed_branch,
 )
-from tests.helpers_hooks import make_server, push, qms, shims, with_qms_on_path
-from tests.site_fixture import SITE_YML
+from tests.helpers_hooks import push, qms, with_qms_on_path
 from tests.sshsig_support import needs_ssh_keygen
 
 pytestmark = needs_ssh_keygen
@@ -67,6 +64,16 @@ def land(work: Path, how: str, *extra: str) -> None:
         git(work, "cherry-pick", *shas, env=env)
 
 
+def accepted_and_pushed(remote: Path, work: Path) -> None:
+    """`qms check --base` accepts main, pre-receive takes the push, and `qms verify` in the bare repository agrees."""
+    checked = qms("check", "--base", "origin/main", cwd=work)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pushed = push(work, "main")
+    assert pushed.returncode == 0, pushed.stderr
+    verified = qms("verify", "main", cwd=remote)
+    assert verified.returncode == 0 and "every signature is valid" in verified.stdout, verified.stdout
+
+
 def commit_all_file(work: Path, rel: str, text: str):  # type: ignore[no-untyped-def]
     (work / rel).parent.mkdir(parents=True, exist_ok=True)
     (work / rel).write_text(text, encoding="utf-8")
@@ -83,12 +90,7 @@ def test_entry_signed_approvals_survive_every_landing(server: tuple[Path, Path],
     signed_branch(work, keys)
     land(work, how)
     assert 'status: approved' in (work / QP1).read_text(encoding="utf-8")
-    checked = qms("check", "--base", "origin/main", cwd=work)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    pushed = push(work, "main")
-    assert pushed.returncode == 0, pushed.stderr
-    verified = qms("verify", "main", cwd=remote)
-    assert verified.returncode == 0 and "every signature is valid" in verified.stdout, verified.stdout
+    accepted_and_pushed(remote, work)
     published = qms("publish", "--site-dir", str(tmp_path / "site"), cwd=work)
     assert published.returncode == 0, published.stderr
     page = next((tmp_path / "site").rglob("QP-001*/index.html"), None) or next((tmp_path / "site").rglob("QP-001.html"))
@@ -174,18 +176,10 @@ def test_an_allowed_signers_path_written_another_way_names_the_same_guarded_file
     with_qms_on_path(monkeypatch)
     yml = ENTRY_YML.replace("allowed_signers: .qms/allowed_signers", "allowed_signers: ./.qms//allowed_signers")
     assert yml != ENTRY_YML
-    commit(qms_repo, {**shims(), "qms.yml": yml, ".qms/allowed_signers": allowed_signers(keys), "mkdocs.yml": SITE_YML},
-           "Require entry signatures", author=JANE)
-    commit(qms_repo, {QP1: draft("QP-001"), QP2: draft("QP-002")}, "QP-001, QP-002: first drafts", author=SAM)
-    remote, work = make_server(qms_repo, tmp_path)
+    remote, work = entry_server(qms_repo, tmp_path, keys, yml)
     signed_branch(work, keys)
     land(work, "merge")
-    checked = qms("check", "--base", "origin/main", cwd=work)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    pushed = push(work, "main")
-    assert pushed.returncode == 0, pushed.stderr
-    verified = qms("verify", "main", cwd=remote)
-    assert verified.returncode == 0 and "every signature is valid" in verified.stdout, verified.stdout
+    accepted_and_pushed(remote, work)
     with (work / ".qms" / "allowed_signers").open("a", encoding="utf-8") as f:
         f.write(f'{JANE[1]} namespaces="qms-approval" {public(keys["eve"])}\n')
     assert commit_all(work, "Signers: one more key", EVE, "--no-verify").returncode == 0
