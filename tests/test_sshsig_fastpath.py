@@ -136,3 +136,14 @@ def test_a_small_order_key_proves_nothing(sig_bytes: bytes) -> None:
     verdict = sshsig.verify(STATEMENT, forged.to_armored(), signers, JANE, AT)
     assert not verdict.valid
     assert verdict.reason == "the signature does not match the statement (changed after signing, or signed by another key)"
+
+
+def test_a_malleated_signature_is_refused_as_before(keys: dict[str, Path], signers: AllowedSigners) -> None:
+    """S + L (the group order) satisfies the verification equation like S; RFC 8032 refuses it, as OpenSSL did
+    before libsodium verified ed25519 here: the switch of library changed no verdict on a real key."""
+    order = 2**252 + 27742317777372353535851937790883648493
+    genuine = parse_armored(ssh_sign(keys["ed25519"], STATEMENT))
+    s = int.from_bytes(genuine.sig_bytes[32:], "little") + order
+    malleated = genuine._replace(sig_bytes=genuine.sig_bytes[:32] + s.to_bytes(32, "little"))
+    assert sshsig.verify(STATEMENT, genuine.to_armored(), signers, JANE, AT).valid
+    assert not sshsig.verify(STATEMENT, malleated.to_armored(), signers, JANE, AT).valid
