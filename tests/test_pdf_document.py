@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,16 @@ def test_manifest_names_the_revision_digest_signatures_and_commit(qp002: Path, s
     assert {(s["name"], s["role"], s["meaning"]) for s in doc["signatures"]} == {
         ("Jane Doe", "quality-manager", "approved"), ("Omar Haddad", "process-owner", "approved")}
     assert all(s["digest"] == doc["digest"] for s in doc["signatures"])
+
+
+def test_manifest_says_how_each_signature_is_proven_in_the_words_of_history(qp002: Path, site: Path) -> None:
+    [doc] = manifest(qp002)["documents"]
+    code, out, _ = qms(site, "history", "QP-002", "--format", "json")
+    assert code == 0
+    [history] = [r for r in json.loads(out)["revisions"] if r["revision"] == 2]
+    proven = {(s["name"], s["proof"], s["proven_by"], s["key"]) for s in history["signatures"]}
+    assert {(s["name"], s["proof"], s["proven_by"], s["key"]) for s in doc["signatures"]} == proven
+    assert all(s["proven_by"] in ("entry", "commit", "author") and s["proof"] for s in doc["signatures"])
 
 
 def test_verify_pdf_says_in_force_then_superseded_after_a_new_revision(qp002: Path, site: Path,

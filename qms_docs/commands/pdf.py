@@ -118,7 +118,7 @@ def run(root: Path, request: Request, today: dt.date, now: dt.datetime) -> str:
     pictures, problems = images(pub, entries)
     composer = compose.Composer(pub, entries, pictures, current.by_id(), imprint)
     data = manifest.build(entries, organisation=imprint.organisation, head=pub.head, printed_at=now, as_of=as_of,
-                          copy=request.copy, kind="manual" if request.manual else "document")
+                          copy=request.copy, kind="manual" if request.manual else "document", proofs=pub.proofs_of)
     with speaking(lang):
         stylesheet = compose.stylesheet(imprint)
         if not request.manual:

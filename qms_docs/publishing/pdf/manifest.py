@@ -2,7 +2,8 @@
 
 The manifest is a JSON file attached to the PDF (`qms-manifest.json`): format, organisation,
 source commit, print time, the --as-of day, the controlled copy if any, and per document its id,
-title, revision, content digest, effective date, commit and signatures. It says which revisions
+title, revision, content digest, effective date, commit and signatures, each with how it is proven
+(the same `proof`, `proven_by` and `key` as `qms history --format json`). It says which revisions
 the paper holds; `judge` compares them with what is in force now. It is not a seal: whoever can
 edit a PDF can edit its manifest, so it answers "is this still the revision in force?", and the
 digest lets anyone compare the paper with `qms show ID --revision N`."""
@@ -12,14 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from qms_docs.errors import UsageError
+from qms_docs.model.document import Document
 from qms_docs.publishing.pdf.compose import Copy
 from qms_docs.publishing.selection import Entry, Publication
+from qms_docs.signatures import policy
+from qms_docs.signatures.policy import Proof
 
 FORMAT = "qms-pdf-manifest/1"
 NAME = "qms-manifest.json"
@@ -43,26 +47,35 @@ class Manifest:
 
 
 def build(entries: Sequence[Entry], *, organisation: str, head: str | None, printed_at: dt.datetime,
-          as_of: dt.date, copy: Copy | None, kind: str) -> bytes:
-    """The manifest of a PDF holding `entries`, as UTF-8 JSON."""
+          as_of: dt.date, copy: Copy | None, kind: str, proofs: Callable[[Document], tuple[Proof, ...]]) -> bytes:
+    """The manifest of a PDF holding `entries`, as UTF-8 JSON; `proofs`: how each entry of a document is proven
+    (`Publication.proofs_of`)."""
     data: dict[str, Any] = {
         "format": FORMAT, "kind": kind, "organisation": organisation, "source_commit": head,
         "printed_at": printed_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "as_of": as_of.isoformat(),
         "copy": {"number": copy.number, "issued_to": copy.holder} if copy else None,
-        "documents": [_document(e) for e in entries],
+        "documents": [_document(e, proofs(e.doc)) for e in entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
 
 
-def _document(entry: Entry) -> dict[str, Any]:
+def _document(entry: Entry, proofs: tuple[Proof, ...]) -> dict[str, Any]:
     doc = entry.doc
     return {"id": entry.id, **({"language": doc.language} if doc.is_translation else {}),
             "title": doc.title, "revision": doc.revision, "digest": doc.digest,
             "effective_date": doc.effective_date.isoformat() if doc.effective_date else None,
             "commit": entry.commit.sha,
             "signatures": [{"name": a.name, "email": a.email, "role": a.role, "meaning": a.meaning,
-                            "at": a.at.strftime("%Y-%m-%dT%H:%M:%SZ") if a.at else None, "digest": a.digest}
+                            "at": a.at.strftime("%Y-%m-%dT%H:%M:%SZ") if a.at else None, "digest": a.digest,
+                            **_proven(proofs[a.index] if a.index < len(proofs) else None)}
                            for a in doc.current_approvals()]}
+
+
+def _proven(proof: Proof | None) -> dict[str, str | None]:
+    """How a signature is proven, in the words of `qms history` (None: the selection judged no proof)."""
+    if proof is None:
+        return {"proof": None, "proven_by": None, "key": None}
+    return {"proof": policy.proof(proof), "proven_by": proof.kind.value, "key": proof.fingerprint or None}
 
 
 def parse(data: bytes) -> Manifest:
