@@ -141,3 +141,14 @@ def test_the_hook_entry_without_click_says_what_the_click_command_says(tmp_path:
 
 
 CLICK_ENTRY = "import sys; from qms_docs.cli import main; sys.exit(main())"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """The README's quick start (step 2) is what `.ci/run` runs: a user who copies it runs what CI ran."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n\s*(.+?)\n\s*```", quick_start)
+    assert len(commands) == 2, commands  # step 1 runs the example, step 2 the suite
+    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.lstrip().startswith("#")]
+    assert ci[-1].strip() == commands[1].strip()
